@@ -1,0 +1,178 @@
+"""The catalog as typed, immutable values; each knows the line and column it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+ROLES = ("party", "mediator", "observer")
+STATUSES = ("demand", "offer", "accepted", "rejected", "red line", "proposal")
+
+Number = int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A number or a [low, high] range (a single number is the range [v, v])."""
+
+    low: Number
+    high: Number
+
+    @property
+    def is_range(self) -> bool:
+        return self.low != self.high
+
+    def distance(self, other: "Value") -> float:
+        """0 when the ranges overlap, else the distance between their nearest ends."""
+        if self.high < other.low:
+            return float(other.low - self.high)
+        if other.high < self.low:
+            return float(self.low - other.high)
+        return 0.0
+
+    def __str__(self) -> str:
+        return f"{_num(self.low)}–{_num(self.high)}" if self.is_range else _num(self.low)
+
+
+def _num(n: Number) -> str:
+    if isinstance(n, float) and n.is_integer():
+        n = int(n)
+    return f"{n:,}" if isinstance(n, int) else f"{n:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    id: str
+    name: str
+    role: str = "party"
+    note: str | None = None
+    line: int = 0
+    column: int = 0
+
+    @property
+    def is_side(self) -> bool:
+        """True for a party whose distance to the others makes the gap."""
+        return self.role == "party"
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    id: str
+    title: str
+    note: str | None = None
+    keywords: tuple[str, ...] = ()
+    scale: tuple[str, ...] | None = None
+    unit: str | None = None
+    line: int = 0
+    column: int = 0
+
+    @property
+    def kind(self) -> str:
+        """`scale`, `number` or `text`."""
+        if self.scale is not None:
+            return "scale"
+        return "number" if self.unit is not None else "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: str
+    outlet: str
+    date: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+    note: str | None = None
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One outlet's account of a position: the position itself, or a disputed report of it."""
+
+    stance: str | None = None
+    value: Value | None = None
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+    line: int = 0
+    column: int = 0
+
+    def shown(self) -> str:
+        return str(self.value) if self.value is not None else (self.stance or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    party: str
+    demand: str
+    round: str
+    stance: str | None = None
+    value: Value | None = None
+    withdrawn: bool = False
+    status: str | None = None
+    note: str | None = None
+    quote: str | None = None
+    #: the position's own sources, or the round's when it names none
+    sources: tuple[str, ...] = ()
+    disputed: tuple[Report, ...] = ()
+    short: bool = False
+    line: int = 0
+    column: int = 0
+
+    def same_stance(self, other: "Position") -> bool:
+        return (self.withdrawn, self.stance, self.value) == (other.withdrawn, other.stance, other.value)
+
+    def shown(self) -> str:
+        if self.withdrawn:
+            return "withdrawn"
+        return str(self.value) if self.value is not None else (self.stance or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    id: str
+    date: dt.date
+    venue: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    sources: tuple[str, ...] = ()
+    #: (party id, demand id) -> position, in file order
+    positions: Mapping[tuple[str, str], Position] = field(default_factory=lambda: MappingProxyType({}))
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    path: str
+    title: str
+    parties: tuple[Party, ...]
+    demands: tuple[Demand, ...]
+    rounds: tuple[Round, ...]
+    sources: tuple[Source, ...] = ()
+    description: str | None = None
+    format: int = 1
+
+    def party(self, party_id: str) -> Party:
+        return next(p for p in self.parties if p.id == party_id)
+
+    def demand(self, demand_id: str) -> Demand:
+        return next(d for d in self.demands if d.id == demand_id)
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
+
+    def round_index(self, round_id: str) -> int:
+        return next(i for i, r in enumerate(self.rounds) if r.id == round_id)
+
+    @property
+    def position_count(self) -> int:
+        return sum(len(r.positions) for r in self.rounds)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.parties)} parties, {len(self.demands)} demands, "
+            f"{len(self.rounds)} rounds, {self.position_count} positions"
+        )

@@ -1,0 +1,245 @@
+"""Safe YAML reading: bytes -> a node tree that keeps every line and column.
+
+The catalog is composed, never constructed: no tag can build a Python object, and
+scalars are interpreted by the model builder with YAML 1.2 core rules (only
+`true`/`false` are booleans, `1:3` is a string, not a base-60 number).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import Problem
+
+try:  # the C parser is several times faster; the pure one is the same grammar
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - only where libyaml is missing
+    _BaseLoader = yaml.SafeLoader  # type: ignore[assignment,misc]
+
+#: A tag of our own for plain (unquoted, untagged) scalars: the model builder decides
+#: what they mean from where they stand, so `no` is a stance and `5` may be a number.
+PLAIN = "tag:negotrack,2024:plain"
+STR = "tag:yaml.org,2002:str"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+#: Explicit tags that only restate what a plain scalar could be; anything else
+#: (`!!python/object`, `!custom`, `!!binary`, `!!set`...) is refused.
+HARMLESS_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")
+)
+
+#: Far beyond any real catalog (which nests about 9 deep), far below where libyaml's
+#: recursive composer would exhaust the C stack (seen crashing near 100,000).
+MAX_DEPTH = 64
+
+
+class CatalogLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """CSafeLoader that resolves no implicit types: plain scalars get the PLAIN tag."""
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+        if kind is ScalarNode:
+            return PLAIN if implicit[0] else STR
+        if kind is SequenceNode:
+            return SEQ
+        return MAP
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    root: Node | None
+    problems: list[Problem]
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 (with or without BOM) to text, or a problem at the first bad byte."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start]
+        line = head.count(b"\n") + 1
+        column = exc.start - (head.rfind(b"\n") + 1) + 1
+        bad = data[exc.start : exc.start + 1].hex()
+        return None, [
+            Problem(
+                file,
+                line,
+                column,
+                f"the file is not UTF-8 (byte 0x{bad} at offset {exc.start}); "
+                "save it as UTF-8 in your editor",
+            )
+        ]
+
+
+_BLOCK_PREFIX = re.compile(r"^[ \t\-?:]*", re.M)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """A cheap upper bound on nesting depth; only a file that passes it is checked for real."""
+    block = max((m.end() - m.start() for m in _BLOCK_PREFIX.finditer(text)), default=0)
+    if block > MAX_DEPTH:
+        return True
+    depth = peak = 0
+    for m in _BRACKETS.finditer(text):
+        depth += 1 if m.group() in "[{" else -1
+        peak = max(peak, depth)
+        if peak + block > MAX_DEPTH:
+            return True
+    return False
+
+
+def _too_deep(text: str, file: str) -> Problem | None:
+    depth = 0
+    loader = CatalogLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    m = event.start_mark
+                    return Problem(
+                        file,
+                        m.line + 1,
+                        m.column + 1,
+                        f"nesting deeper than {MAX_DEPTH} levels; a catalog needs about 9, "
+                        "so look for runaway brackets or indentation here",
+                    )
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the syntax error is reported by the composer with its marks
+    finally:
+        loader.dispose()
+    return None
+
+
+def _syntax_problem(exc: yaml.YAMLError, file: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if isinstance(exc, yaml.MarkedYAMLError):
+        parts = [p for p in (exc.context, exc.problem) if p]
+        message = ", ".join(parts) or "invalid YAML"
+        ctx = exc.context_mark
+        if ctx is not None and exc.problem_mark is not None and ctx.line != exc.problem_mark.line:
+            message += f" (the construct began at line {ctx.line + 1}, column {ctx.column + 1})"
+    else:
+        message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+    return Problem(file, line, column, f"YAML syntax: {message}")
+
+
+# A cheap filter: only text that may hold an anchor, alias or tag is scanned token by token.
+_MAY_HAVE_PROPERTIES = re.compile(r"[&*]|(?:^|[\s\[{,])!", re.M)
+
+
+def tag_problem(file: str, line: int, column: int, tag: str) -> Problem:
+    shown = "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
+    return Problem(
+        file, line, column,
+        f"tag `{shown}` is not allowed: a catalog holds only text, numbers, lists and mappings; remove the tag",
+    )
+
+
+def _property_problems(text: str, file: str) -> list[Problem]:
+    """Every anchor, alias and object-building tag, found at token level, before composing,
+    so that nothing is ever expanded or constructed."""
+    problems: list[Problem] = []
+    loader = CatalogLoader(text)
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if isinstance(token, yaml.TagToken):
+                handle, suffix = token.value
+                tag = ("tag:yaml.org,2002:" + suffix) if handle == "!!" else (handle or "") + suffix
+                if tag not in HARMLESS_TAGS and tag != "!":
+                    m = token.start_mark
+                    problems.append(tag_problem(file, m.line + 1, m.column + 1, tag))
+            elif isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                what = "anchor" if isinstance(token, yaml.AnchorToken) else "alias"
+                m = token.start_mark
+                problems.append(
+                    Problem(
+                        file,
+                        m.line + 1,
+                        m.column + 1,
+                        f"YAML {what} `{token.value}` is not allowed in a catalog; "
+                        "write the value out in full (anchors could hide an alias bomb)",
+                    )
+                )
+    except yaml.YAMLError:
+        pass  # reported by the composer
+    finally:
+        loader.dispose()
+    return problems
+
+
+def compose(text: str, file: str) -> Composed:
+    """Compose YAML text into nodes, or explain why not (syntax, depth, aliases, empty)."""
+    if _may_nest_deeply(text):
+        deep = _too_deep(text, file)
+        if deep is not None:
+            return Composed(None, [deep])
+    # Anchors are found before composing, so an alias bomb is refused before it is built.
+    if _MAY_HAVE_PROPERTIES.search(text):
+        properties = _property_problems(text, file)
+        if properties:
+            return Composed(None, properties)
+    loader = CatalogLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        return Composed(None, [_syntax_problem(exc, file)])
+    finally:
+        loader.dispose()
+    if root is None or (isinstance(root, ScalarNode) and root.tag == PLAIN and root.value in NULLS):
+        return Composed(None, [Problem(file, 1, 1, "the file is empty; start from `negotrack init FILE`")])
+    return Composed(root, [])
+
+
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+TRUE = frozenset({"true", "True", "TRUE"})
+FALSE = frozenset({"false", "False", "FALSE"})
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+
+
+def is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag in (PLAIN, "tag:yaml.org,2002:null") and node.value in NULLS
+
+
+def as_number(node: ScalarNode) -> int | float | None:
+    """A plain scalar read as a YAML 1.2 core number, or None if it is not one."""
+    if node.tag not in (PLAIN, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return None
+    value = node.value
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+def as_bool(node: ScalarNode) -> bool | None:
+    if node.tag not in (PLAIN, "tag:yaml.org,2002:bool"):
+        return None
+    if node.value in TRUE:
+        return True
+    if node.value in FALSE:
+        return False
+    return None
+
+
+def kind_name(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return "a scalar"

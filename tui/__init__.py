@@ -1,0 +1,1 @@
+"""negotrack's screen: the command line and the Textual dashboard."""
