@@ -29,6 +29,22 @@ class Shift(StrEnum):
         return self not in (Shift.SAME, Shift.CARRIED)
 
 
+#: One glyph per shift, shared by the dashboard and every export, so that colour is never
+#: the only signal.
+SHIFT_GLYPHS: dict[Shift, str] = {
+    Shift.NEW: "+",
+    Shift.SAME: "=",
+    Shift.REWORDED: "~",
+    Shift.TOWARD: "→",
+    Shift.AWAY: "←",
+    Shift.MOVED: "↕",
+    Shift.WITHDRAWN: "✕",
+    Shift.CARRIED: "·",
+}
+
+TREND_GLYPHS = {"closing": "↘", "widening": "↗", "steady": "="}
+
+
 class Trend(StrEnum):
     CLOSING = "closing"
     WIDENING = "widening"
