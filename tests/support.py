@@ -1,0 +1,26 @@
+"""Helpers for the pilot tests (imported by test modules; pytest puts tests/ on sys.path)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+
+
+async def until(pilot, predicate, timeout: float = 5.0) -> None:
+    """Let the app run until `predicate()` holds; fail with a clear message after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await pilot.pause(0.02)
+        await asyncio.sleep(0)
+
+
+def shown(widget) -> str:
+    """The plain text a Static was last given (a Text, a str, or a Group of Texts)."""
+    content = widget.content
+    parts = getattr(content, "renderables", [content])
+    return "\n".join(getattr(part, "plain", str(part)) for part in parts)

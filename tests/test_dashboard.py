@@ -1,0 +1,301 @@
+"""Pilot tests of the dashboard: every key, reloads, errors, hostile text, the editor."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from negotrack.tui.app import NegotrackApp, editor_command
+from negotrack.tui.screens.errors import ErrorScreen
+from negotrack.tui.screens.help import HelpScreen
+from negotrack.tui.screens.timeline import TimelineScreen
+from negotrack.tui.widgets.matrix import GAP_KEY, Matrix
+from negotrack.tui.widgets.panels import Banner, DetailPane, RoundHeader
+
+from support import DATA, shown, until
+
+DASH = DATA / "dash.yaml"
+
+
+def app_for(path: Path, watch: bool = False) -> NegotrackApp:
+    return NegotrackApp(str(path), history=False, watch=watch)
+
+
+async def started(pilot) -> NegotrackApp:
+    app = pilot.app
+    await until(pilot, lambda: app.analysis is not None or isinstance(app.screen, ErrorScreen))
+    await pilot.pause()
+    return app
+
+
+def cell(app: NegotrackApp, demand: str, party: str) -> str:
+    return app.query_one(Matrix).get_cell(demand, party).plain
+
+
+def header(app: NegotrackApp) -> str:
+    return shown(app.query_one(RoundHeader))
+
+
+async def test_opens_on_the_last_round_with_shift_glyphs():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        assert app.current_round_id() == "r3"
+        assert "Round 3 of 3" in header(app)
+        assert cell(app, "truce", "alpha").startswith("= permanent")  # restated unchanged
+        assert cell(app, "ratio", "alpha").startswith("← 5–13")  # further from beta's 3
+        assert cell(app, "guarantees", "beta").startswith("✕ withdrawn")
+        assert cell(app, "truce", "mediator").startswith("+ temporary")
+        assert cell(app, "truce", "beta").startswith("· temporary")  # carried, not empty
+        assert "apart" in app.query_one(Matrix).get_cell("truce", GAP_KEY).plain
+
+
+async def test_round_keys_and_their_ends():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("left_square_bracket")
+        assert app.current_round_id() == "r2"
+        await pilot.press("less_than_sign")
+        assert app.current_round_id() == "r1"
+        await pilot.press("left_square_bracket")  # already first: stays, no error
+        assert app.current_round_id() == "r1"
+        assert "Round 1 of 3" in header(app)
+        await pilot.press("greater_than_sign", "right_square_bracket", "right_square_bracket")
+        assert app.current_round_id() == "r3"
+        assert "Cairo" in header(app)
+
+
+async def test_home_and_end_mean_rounds_even_when_the_table_has_focus():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        matrix = app.query_one(Matrix)
+        matrix.focus()
+        await pilot.press("down", "home")
+        assert app.current_round_id() == "r1"
+        assert matrix.cursor_coordinate.row == 1  # the table did not jump to its top
+        await pilot.press("end")
+        assert app.current_round_id() == "r3"
+
+
+async def test_cell_movement_with_vim_keys_and_selection_kept_across_rounds():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("l", "j")
+        assert app.query_one(Matrix).selected() == ("ratio", "alpha")
+        await pilot.press("l", "k", "h")
+        assert app.query_one(Matrix).selected() == ("truce", "alpha")
+        await pilot.press("l", "left_square_bracket")
+        assert app.query_one(Matrix).selected() == ("truce", "beta")
+        assert app.selection.round_id == "r2"
+
+
+async def test_next_and_previous_change_cross_rounds():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("home", "n")
+        assert (app.current_round_id(), *app.query_one(Matrix).selected()) == ("r1", "truce", "alpha")
+        await pilot.press("n", "n", "n", "n")
+        # r1 has alpha truce, beta truce, alpha ratio, beta ratio, alpha guarantees
+        assert (app.current_round_id(), *app.query_one(Matrix).selected()) == ("r1", "guarantees", "alpha")
+        await pilot.press("n")
+        assert (app.current_round_id(), *app.query_one(Matrix).selected()) == ("r2", "truce", "beta")
+        await pilot.press("N")
+        assert (app.current_round_id(), *app.query_one(Matrix).selected()) == ("r1", "guarantees", "alpha")
+
+
+async def test_changed_only_hides_unchanged_demands():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("left_square_bracket", "c")
+        matrix = app.query_one(Matrix)
+        assert matrix.row_count == 2  # truce and ratio moved in r2; guarantees only carried
+        await pilot.press("c")
+        assert matrix.row_count == 3
+
+
+async def test_filter_by_demand_and_by_party_then_escape_clears():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        matrix = app.query_one(Matrix)
+        await pilot.press("slash", *"ratio")
+        assert matrix.row_count == 1
+        await pilot.press("escape")
+        assert matrix.row_count == 3
+        await pilot.press("slash", *"beta", "enter")
+        assert [c.value for c in matrix.columns] == ["__demand__", "beta", GAP_KEY]
+        assert matrix.has_focus
+
+
+async def test_baseline_compares_against_the_pinned_round():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("home", "b", "end")
+        assert app.baseline == "r1"
+        assert "vs baseline r1" in header(app)
+        # beta: pause (r1) -> temporary (r2, carried to r3): toward alpha's permanent
+        assert cell(app, "truce", "beta").startswith("→ temporary")
+        await pilot.press("b")
+        assert app.baseline is None
+        assert cell(app, "truce", "beta").startswith("· temporary")
+
+
+async def test_compare_two_rounds_from_the_dialog():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        app.set_comparison("r1", "r2")
+        await pilot.pause()
+        assert (app.baseline, app.current_round_id()) == ("r1", "r2")
+        await pilot.press("x")
+        assert type(app.screen).__name__ == "CompareScreen"
+        await pilot.press("escape")
+        assert not type(app.screen).__name__ == "CompareScreen"
+
+
+async def test_detail_pane_shows_quote_disputed_sources_and_history():
+    async with app_for(DASH).run_test(size=(140, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("left_square_bracket")
+        app.query_one(Matrix).select("truce", "beta")
+        await pilot.pause()
+        body = shown(app.query_one(DetailPane).query_one("#detail-body"))
+        assert "a temporary truce" in body
+        assert "Disputed report" in body and "Wire One still reports a pause." in body
+        assert "Wire Two" in body
+        assert "History across rounds" in body and "r3" in body
+        await pilot.press("d")
+        assert not app.query_one(DetailPane).display
+
+
+async def test_timeline_sources_and_help_screens():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("t")
+        assert isinstance(app.screen, TimelineScreen)
+        assert app.screen.query_one("#timeline-table").row_count == 3
+        await pilot.press("escape", "s")
+        assert type(app.screen).__name__ == "SourcesScreen"
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_command_palette_offers_actions_and_go_to_round():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert "Go to round: r1" in commands and "Timeline" in commands
+        commands["Go to round: r1"].callback()
+        await pilot.pause()
+        assert app.current_round_id() == "r1"
+
+
+async def test_error_screen_then_dashboard_once_the_file_is_fixed(tmp_path):
+    path = tmp_path / "positions.yaml"
+    path.write_text(DASH.read_text().replace("venue: Paris", "venue: Paris\n    round: 2"))
+    async with app_for(path, watch=True).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        assert isinstance(app.screen, ErrorScreen)
+        assert "unknown key `round`" in shown(app.screen.query_one("#errors-body"))
+        shutil.copy(DASH, path)
+        await until(pilot, lambda: app.analysis is not None and not isinstance(app.screen, ErrorScreen))
+        assert app.current_round_id() == "r3"
+
+
+async def test_reload_after_a_rename_save_keeps_round_and_cell(tmp_path):
+    path = tmp_path / "positions.yaml"
+    shutil.copy(DASH, path)
+    async with app_for(path, watch=True).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("left_square_bracket")
+        app.query_one(Matrix).select("ratio", "beta")
+        await pilot.pause()
+        temp = tmp_path / ".positions.yaml.swp"
+        temp.write_text(DASH.read_text().replace("        ratio: 3\n", "        ratio: 4\n"))
+        os.replace(temp, path)  # how editors save
+        await until(pilot, lambda: cell(app, "ratio", "beta").startswith("→ 4"))
+        assert app.current_round_id() == "r2"
+        assert app.query_one(Matrix).selected() == ("ratio", "beta")
+
+
+async def test_a_broken_save_keeps_the_last_good_catalog_with_a_banner(tmp_path):
+    path = tmp_path / "positions.yaml"
+    shutil.copy(DASH, path)
+    async with app_for(path, watch=True).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        good = app.analysis
+        path.write_text(DASH.read_text().replace("stance: temporary", "stance: temporray"))
+        banner = app.query_one(Banner)
+        await until(pilot, lambda: banner.display)
+        assert app.analysis is good
+        assert "2 errors" in shown(banner) and "temporray" in shown(banner)
+        await pilot.press("E")
+        assert isinstance(app.screen, ErrorScreen)
+        await pilot.press("escape")
+        shutil.copy(DASH, path)
+        await until(pilot, lambda: not banner.display)
+        assert app.analysis is not good
+
+
+async def test_hostile_text_is_shown_as_typed_and_never_as_control_codes():
+    async with app_for(DATA / "hostile.yaml").run_test(size=(160, 50)) as pilot:
+        app = await started(pilot)
+        assert app.analysis is not None
+        svgs = [app.export_screenshot()]
+        app.query_one(Matrix).select("truce", "hamas")
+        await pilot.pause()
+        svgs.append(app.export_screenshot())
+        app.query_one(Matrix).select("guarantees", "israel")
+        await pilot.pause()
+        svgs.append(app.export_screenshot())
+        for key in ("t", "s", "question_mark"):
+            await pilot.press(key)
+            svgs.append(app.export_screenshot())
+            await pilot.press("escape")
+        screen = "\n".join(svgs)
+        assert "\x1b" not in screen and "\x07" not in screen and "\u202e" not in screen
+        # brackets as typed (the SVG escapes nothing in them) and ESC made visible
+        for literal in ("[/]", "[b]permanent[/b]", "[none]", "[i]Venue[/i]", "␛"):
+            assert literal.replace(" ", "&#160;") in screen or literal in screen, literal
+
+
+async def test_editor_opens_at_the_selected_line_then_reloads(tmp_path, monkeypatch):
+    path = tmp_path / "positions.yaml"
+    shutil.copy(DASH, path)
+    log = tmp_path / "editor.log"
+    editor = tmp_path / "vim"  # named like a vi-like so it is given +LINE
+    editor.write_text(f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'w').write(' '.join(sys.argv[1:]))\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", f"{editor} --wait")
+    async with app_for(path).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("left_square_bracket")
+        app.query_one(Matrix).select("truce", "beta")
+        await pilot.pause()
+        await pilot.press("e")
+        await until(pilot, lambda: log.exists())
+    # the `truce:` key of beta in r2 is the line just above its only `stance: temporary`
+    line = DASH.read_text().splitlines().index("          stance: temporary")
+    assert log.read_text() == f"--wait +{line} {path}"
+
+
+@pytest.mark.parametrize(
+    ("editor", "expected"),
+    [
+        ("vim", ["vim", "+7", "/f.yaml"]),
+        ("nano", ["nano", "+7", "/f.yaml"]),
+        ("code --wait", ["code", "--wait", "-g", "/f.yaml:7"]),
+        ("'/opt/my editor/ed' -x", ["/opt/my editor/ed", "-x", "/f.yaml"]),
+    ],
+)
+def test_editor_command_per_editor(monkeypatch, editor, expected):
+    monkeypatch.setenv("VISUAL", editor)
+    assert editor_command("/f.yaml", 7) == expected
+
+
+def test_no_editor_set_gives_none(monkeypatch):
+    assert editor_command("/f.yaml", 7) is None

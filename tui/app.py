@@ -1,0 +1,476 @@
+"""The negotrack dashboard: the matrix of positions for one round at a time."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, ScreenStackError, SuspendNotSupported, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.css.query import NoMatches
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input
+from textual.worker import Worker, WorkerState
+
+from negotrack.store.analysis import Analysis, Shift, analyze
+from negotrack.store.catalog import load_catalog
+from negotrack.store.model import Catalog
+from negotrack.store.problems import Problem
+from negotrack.store.text import one_line
+
+from .widgets.matrix import Matrix, MatrixView
+from .widgets.panels import Banner, DetailPane, RoundHeader
+
+#: below this width the detail pane stacks under the matrix instead of beside it
+NARROW = 110
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Where the user is, by id, so that it survives reloads, filters and round changes."""
+
+    round_id: str | None = None
+    demand_id: str | None = None
+    party_id: str | None = None
+
+
+class NegotrackApp(App[int]):
+    """Shows a catalog round by round; reloads it when the file changes."""
+
+    CSS_PATH = "negotrack.tcss"
+    TITLE = "negotrack"
+    AUTO_FOCUS = "#matrix"
+
+    BINDINGS = [
+        Binding("right_square_bracket", "round(1)", "Next round", key_display="]"),
+        Binding("left_square_bracket", "round(-1)", "Prev round", key_display="["),
+        Binding("greater_than_sign", "round(1)", "Next round", show=False),
+        Binding("less_than_sign", "round(-1)", "Prev round", show=False),
+        # priority: DataTable binds Home/End to its own scrolling; here they mean rounds.
+        Binding("home", "first_round", "First round", show=False, priority=True),
+        Binding("end", "last_round", "Last round", show=False, priority=True),
+        Binding("n", "next_change(1)", "Next change"),
+        Binding("N", "next_change(-1)", "Prev change", show=False),
+        Binding("c", "toggle_changed", "Changed only"),
+        Binding("t", "timeline", "Timeline"),
+        Binding("d", "toggle_detail", "Detail"),
+        Binding("b", "toggle_baseline", "Baseline"),
+        Binding("x", "compare", "Compare", show=False),
+        Binding("s", "sources", "Sources", show=False),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("E", "errors", "Errors", show=False),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    class Loaded(Message):
+        """A (re)load finished: the catalog and its analysis, or the problems that stopped it."""
+
+        def __init__(self, catalog: Catalog | None, analysis: Analysis | None, problems: list[Problem]) -> None:
+            super().__init__()
+            self.catalog = catalog
+            self.analysis = analysis
+            self.problems = problems
+
+    def __init__(self, path: str, db_path: str | None = None, history: bool = True, watch: bool = True) -> None:
+        super().__init__()
+        self.path = os.path.abspath(path)
+        self.db_path = db_path
+        self.history_enabled = history
+        self.watch_enabled = watch
+        self.analysis: Analysis | None = None
+        self.problems: list[Problem] = []
+        self.round_index = 0
+        self.baseline: str | None = None
+        self.filter_text = ""
+        self.changed_only = False
+        self.selection = Selection()
+        self._changes: list[tuple[int, int, int]] = []
+
+    # -- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield RoundHeader(id="round-header")
+        yield Banner(id="banner")
+        with Horizontal(id="body"):
+            yield Matrix(id="matrix")
+            yield DetailPane(id="detail")
+        yield Input(placeholder="filter demands and parties (Enter keeps, Esc clears)", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"negotrack — {Path(self.path).name}"
+        self.reload()
+        if self.watch_enabled:
+            self.watch_catalog()
+
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.width < NARROW, "-narrow")
+        # column widths follow the matrix's new size, known after the next layout
+        self.call_after_refresh(self.refresh_view)
+
+    @property
+    def catalog(self) -> Catalog | None:
+        return self.analysis.catalog if self.analysis is not None else None
+
+    # -- loading and watching ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def reload(self) -> None:
+        """Read, check and analyse the catalog off the UI thread."""
+        catalog, problems = load_catalog(self.path)
+        analysis = analyze(catalog) if catalog is not None else None
+        self.post_message(self.Loaded(catalog, analysis, problems))
+
+    @work(exclusive=True, group="watch", exit_on_error=False)
+    async def watch_catalog(self) -> None:
+        """Reload on every save; the folder is watched because editors save by renaming."""
+        from watchfiles import awatch
+
+        target = Path(self.path)
+        async for changes in awatch(target.parent, debounce=80, step=20, recursive=False):
+            if any(Path(path) == target for _, path in changes):
+                self.reload()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.name} failed: {type(error).__name__}: {one_line(str(error), 200)}",
+                        title="negotrack", severity="error", timeout=10)
+
+    def on_negotrack_app_loaded(self, message: Loaded) -> None:
+        from .screens.errors import ErrorScreen
+
+        self.problems = message.problems
+        if message.analysis is None:
+            if self.analysis is None:
+                if isinstance(self.screen, ErrorScreen):
+                    self.screen.show(self.path, self.problems)
+                else:
+                    self.push_screen(ErrorScreen(self.path, self.problems))
+            else:
+                self._show_banner()
+            return
+        if isinstance(self.screen, ErrorScreen):
+            self.pop_screen()
+        self._show_banner()
+        self._install(message.analysis)
+
+    def _show_banner(self) -> None:
+        banner = self.query_one(Banner)
+        if not self.problems:
+            banner.display = False
+            return
+        first = self.problems[0]
+        count = len(self.problems)
+        text = Text("⚠ ", style="bold")
+        text.append(f"{count} error{'s' if count != 1 else ''} in the saved file; showing the last good version. ")
+        text.append(f"line {first.line}: {one_line(first.message, 120)}")
+        text.append("  (E: all errors)", style="bold")
+        banner.update(text)
+        banner.display = True
+
+    def _install(self, analysis: Analysis) -> None:
+        """Show a new analysis, keeping the round and cell the user was on (by id)."""
+        previous = self.selection
+        self.analysis = analysis
+        catalog = analysis.catalog
+        ids = [r.id for r in catalog.rounds]
+        if previous.round_id in ids:
+            self.round_index = ids.index(previous.round_id)
+        elif previous.round_id is None:
+            self.round_index = max(len(ids) - 1, 0)
+        else:
+            self.round_index = min(self.round_index, max(len(ids) - 1, 0))
+        if self.baseline not in ids:
+            self.baseline = None
+        rows = {d.id: i for i, d in enumerate(catalog.demands)}
+        cols = {p.id: i for i, p in enumerate(catalog.parties)}
+        self._changes = [
+            (catalog.round_index(c.round), rows[c.demand], cols[c.party]) for c in analysis.changed_cells()
+        ]
+        self.refresh_view()
+        self.query_one(Matrix).select(previous.demand_id, previous.party_id)
+        self._update_detail()
+
+    # -- what the screen shows -----------------------------------------------------------------
+
+    def current_round_id(self) -> str | None:
+        catalog = self.catalog
+        if catalog is None or not catalog.rounds:
+            return None
+        return catalog.rounds[self.round_index].id
+
+    def _visible(self) -> tuple[tuple, tuple]:
+        catalog = self.catalog
+        assert catalog is not None
+        needle = self.filter_text.casefold().strip()
+        demands, parties = catalog.demands, catalog.parties
+        if needle:
+            match_d = tuple(d for d in demands if needle in f"{d.id} {d.title} {' '.join(d.keywords)}".casefold())
+            match_p = tuple(p for p in parties if needle in f"{p.id} {p.name}".casefold())
+            demands = match_d or (demands if match_p else ())
+            parties = match_p or parties
+        return demands, parties
+
+    def shifts(self) -> dict[tuple[str, str], Shift | None]:
+        """Shifts of the current round against the previous report, or against the baseline."""
+        analysis, rid = self.analysis, self.current_round_id()
+        assert analysis is not None and rid is not None
+        if self.baseline is not None and self.baseline != rid:
+            return analysis.compare(self.baseline, rid)
+        return {(p.id, d.id): analysis.cell(rid, p.id, d.id).shift
+                for d in analysis.catalog.demands for p in analysis.catalog.parties}
+
+    def refresh_view(self) -> None:
+        analysis, rid = self.analysis, self.current_round_id()
+        if analysis is None:
+            return
+        header, matrix = self.query_one(RoundHeader), self.query_one(Matrix)
+        if rid is None:
+            header.update(Text("This catalog has no rounds yet: add one under `rounds:`.", style="bold"))
+            return
+        demands, parties = self._visible()
+        shifts = self.shifts()
+        if self.changed_only:
+            demands = tuple(d for d in demands if any(
+                (s := shifts.get((p.id, d.id))) is not None and s.changed for p in parties))
+        selected = matrix.selected()
+        header.show(analysis.catalog, self.round_index, self.baseline)
+        matrix.show(MatrixView(analysis, rid, shifts, demands, parties))
+        matrix.select(*selected)
+
+    @on(DataTable.CellHighlighted, "#matrix")
+    def _cell_highlighted(self) -> None:
+        try:
+            self._update_detail()
+        except (NoMatches, ScreenStackError):  # a highlight that arrives while the app shuts down
+            pass
+
+    def _update_detail(self) -> None:
+        analysis, rid = self.analysis, self.current_round_id()
+        if analysis is None or rid is None:
+            return
+        demand_id, party_id = self.query_one(Matrix).selected()
+        self.selection = Selection(rid, demand_id or self.selection.demand_id, party_id)
+        detail = self.query_one(DetailPane)
+        if detail.display:
+            detail.show(analysis, rid, demand_id, party_id)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def _go_to_round(self, index: int) -> None:
+        catalog = self.catalog
+        if catalog is None or not catalog.rounds:
+            return
+        index = max(0, min(index, len(catalog.rounds) - 1))
+        if index == self.round_index:
+            self.bell()
+            return
+        self.round_index = index
+        self.refresh_view()
+        self._update_detail()
+
+    def action_round(self, delta: int) -> None:
+        self._go_to_round(self.round_index + delta)
+
+    def action_first_round(self) -> None:
+        self._go_to_round(0)
+
+    def action_last_round(self) -> None:
+        self._go_to_round(len(self.catalog.rounds) - 1 if self.catalog else 0)
+
+    def action_next_change(self, direction: int) -> None:
+        if self.analysis is None or not self._changes:
+            self.notify("No changes in this catalog.")
+            return
+        matrix = self.query_one(Matrix)
+        demand_id, party_id = matrix.selected()
+        catalog = self.analysis.catalog
+        rows = [d.id for d in catalog.demands]
+        cols = [p.id for p in catalog.parties]
+        here = (self.round_index, rows.index(demand_id) if demand_id else -1,
+                cols.index(party_id) if party_id else (-1 if direction > 0 else len(cols)))
+        visible_d, visible_p = (set(x.id for x in v) for v in self._visible())
+        candidates = [c for c in self._changes if rows[c[1]] in visible_d and cols[c[2]] in visible_p]
+        ahead = [c for c in candidates if (c > here if direction > 0 else c < here)]
+        if not ahead:
+            self.notify("No more changes " + ("after" if direction > 0 else "before") + " this cell.")
+            return
+        target = min(ahead) if direction > 0 else max(ahead)
+        if target[0] != self.round_index:
+            self.round_index = target[0]
+            self.refresh_view()
+        matrix.select(rows[target[1]], cols[target[2]])
+        self._update_detail()
+
+    def action_toggle_changed(self) -> None:
+        self.changed_only = not self.changed_only
+        self.notify("Showing changed demands only." if self.changed_only else "Showing every demand.")
+        self.refresh_view()
+
+    def action_toggle_detail(self) -> None:
+        detail = self.query_one(DetailPane)
+        detail.display = not detail.display
+        self._update_detail()
+
+    def action_toggle_baseline(self) -> None:
+        rid = self.current_round_id()
+        if rid is None:
+            return
+        self.baseline = None if self.baseline is not None else rid
+        self.notify(f"Baseline pinned: {rid}." if self.baseline else "Baseline cleared: comparing with the previous report.")
+        self.refresh_view()
+
+    def set_comparison(self, base_id: str, round_id: str) -> None:
+        """Compare `round_id` against `base_id` (used by the compare dialog)."""
+        assert self.catalog is not None
+        self.baseline = base_id
+        self.round_index = self.catalog.round_index(round_id)
+        self.refresh_view()
+        self._update_detail()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.refresh_view()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(Matrix).focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.display:
+            box.value = ""
+            box.display = False
+            self.query_one(Matrix).focus()
+
+    def action_timeline(self) -> None:
+        from .screens.timeline import TimelineScreen
+
+        demand_id, _ = self.query_one(Matrix).selected()
+        if self.analysis is not None and demand_id is not None:
+            self.push_screen(TimelineScreen(self.analysis, demand_id, self.current_round_id()))
+
+    def action_sources(self) -> None:
+        from .screens.sources import SourcesScreen
+
+        if self.analysis is not None:
+            self.push_screen(SourcesScreen(self.analysis.catalog))
+
+    def action_compare(self) -> None:
+        from .screens.compare import CompareScreen
+
+        if self.catalog is not None and len(self.catalog.rounds) > 1:
+            self.push_screen(CompareScreen(self.catalog, self.baseline, self.current_round_id()))
+
+    def action_errors(self) -> None:
+        from .screens.errors import ErrorScreen
+
+        if self.problems:
+            self.push_screen(ErrorScreen(self.path, self.problems, dismissable=True))
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_edit(self) -> None:
+        line = 1
+        analysis, rid = self.analysis, self.current_round_id()
+        demand_id, party_id = self.query_one(Matrix).selected()
+        if analysis is not None and rid and demand_id:
+            if party_id:
+                position = analysis.cell(rid, party_id, demand_id).position
+                line = position.line if position is not None else analysis.catalog.rounds[self.round_index].line
+            else:
+                line = analysis.catalog.demand(demand_id).line
+        elif self.problems:
+            line = self.problems[0].line
+        command = editor_command(self.path, line)
+        if command is None:
+            self.notify("Set $VISUAL or $EDITOR to edit the catalog from here.", severity="warning")
+            return
+        try:
+            try:
+                with self.suspend():
+                    subprocess.run(command, check=False)
+            except SuspendNotSupported:  # headless (tests, textual-web): run it detached from us
+                subprocess.run(command, check=False, stdin=subprocess.DEVNULL, capture_output=True)
+        except OSError as exc:
+            self.notify(f"Could not run the editor {command[0]!r}: {exc.strerror or exc}", severity="error")
+            return
+        self.reload()
+
+    def get_system_commands(self, screen: Screen):  # noqa: ANN201 - an iterable of SystemCommand
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action not in ("quit",):
+                yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
+                                    lambda action=binding.action: self.run_action(action))
+        if self.catalog is not None:
+            for i, rnd in enumerate(self.catalog.rounds):
+                label = " ".join(x for x in (rnd.date.isoformat(), rnd.venue or "", rnd.title or "") if x)
+                yield SystemCommand(f"Go to round: {one_line(rnd.id, 40)}", one_line(label, 80),
+                                    lambda i=i: self._go_to_round(i))
+
+    # -- never a traceback for the user ----------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        if os.environ.get("NEGOTRACK_DEBUG") or "PYTEST_CURRENT_TEST" in os.environ:
+            super()._fatal_error()
+            return
+        error = self._exception
+        log = crash_log_path()
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text("".join(traceback.format_exception(error)) if error else "unknown error\n")
+            where = f"details in {log}"
+        except OSError:
+            where = "set NEGOTRACK_DEBUG=1 for details"
+        self._exit_renderables.append(
+            Text(f"negotrack stopped on an unexpected error: {type(error).__name__}: {one_line(str(error), 200)} ({where})")
+        )
+        self._close_messages_no_wait()
+
+
+def crash_log_path() -> Path:
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("negotrack")) / "crash.log"
+
+
+_PLUS_LINE = {"vi", "vim", "nvim", "gvim", "nano", "emacs", "emacsclient", "micro", "kak", "hx", "helix", "joe", "ne", "mg", "pico"}
+_GOTO_FLAG = {"code", "code-insiders", "codium", "cursor", "subl", "zed"}
+
+
+def editor_command(path: str, line: int) -> list[str] | None:
+    """The editor from $VISUAL or $EDITOR, opened at `line` where the editor supports it."""
+    raw = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not raw:
+        return None
+    words = shlex.split(raw)
+    if not words:
+        return None
+    name = Path(words[0]).name
+    if name in _GOTO_FLAG:
+        return [*words, "-g", f"{path}:{line}"]
+    if name in _PLUS_LINE:
+        return [*words, f"+{line}", path]
+    return [*words, path]

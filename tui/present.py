@@ -1,0 +1,105 @@
+"""Catalog values as rich Text: the only place where catalog strings meet the screen.
+
+Everything here returns `rich.text.Text` built from cleaned strings, so `[brackets]` show as
+typed and control characters are shown, never sent to the terminal.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from negotrack.store.analysis import SHIFT_GLYPHS, TREND_GLYPHS, Agreement, Cell, Gap, Shift
+from negotrack.store.model import Demand, Position
+from negotrack.store.text import clean, one_line
+
+#: Styles name meaning, not colour; the glyph carries the meaning too.
+SHIFT_STYLES: dict[Shift, str] = {
+    Shift.NEW: "bold",
+    Shift.SAME: "",
+    Shift.REWORDED: "italic",
+    Shift.TOWARD: "bold green",
+    Shift.AWAY: "bold red",
+    Shift.MOVED: "bold yellow",
+    Shift.WITHDRAWN: "strike",
+    Shift.CARRIED: "dim",
+}
+
+SHIFT_MEANINGS: dict[Shift, str] = {
+    Shift.NEW: "first position on this demand",
+    Shift.SAME: "unchanged",
+    Shift.REWORDED: "same stance, new wording",
+    Shift.TOWARD: "moved toward the other side",
+    Shift.AWAY: "moved away from the other side",
+    Shift.MOVED: "moved, nothing to measure against",
+    Shift.WITHDRAWN: "dropped the demand",
+    Shift.CARRIED: "nothing new reported; last position stands",
+}
+
+AGREEMENT_STYLES = {
+    Agreement.AGREED: "bold green",
+    Agreement.CLOSE: "green",
+    Agreement.APART: "red",
+    Agreement.ONE_SIDED: "dim",
+}
+
+
+def plain(text: str | None, width: int | None = None) -> Text:
+    """Catalog text as inert Text on one line (optionally shortened)."""
+    return Text(one_line(text or "", width))
+
+
+def block(text: str | None, style: str = "") -> Text:
+    """Catalog text as inert Text, keeping its line breaks."""
+    return Text(clean(text or ""), style=style)
+
+
+def position_text(demand: Demand, position: Position | None, unit: bool = True) -> str:
+    if position is None:
+        return ""
+    shown = position.shown()
+    if unit and position.value is not None and demand.unit:
+        shown = f"{shown} {demand.unit}"
+    return shown
+
+
+def cell_text(demand: Demand, cell: Cell, shift: Shift | None, width: int) -> Text:
+    """A matrix cell: shift glyph, then the position shortened to `width`."""
+    if cell.position is None:
+        return Text("—", style="dim")
+    glyph = SHIFT_GLYPHS.get(shift, " ") if shift is not None else " "
+    body = one_line(position_text(demand, cell.position, unit=False), max(width - 2, 4))
+    style = SHIFT_STYLES.get(shift, "") if shift is not None else ""
+    text = Text(f"{glyph} ", style=style or "")
+    text.append(body, style="dim" if shift is Shift.CARRIED else ("strike" if cell.position.withdrawn else ""))
+    if cell.position.disputed:
+        text.append(" ‡", style="yellow")
+    return text
+
+
+def gap_text(demand: Demand, gap: Gap) -> Text:
+    """Gap column: the gap, its trend glyph, the agreement class and a zone marker."""
+    if gap.agreement is None and gap.distance is None:
+        return Text("—" if gap.stated == 0 else "text", style="dim")
+    text = Text()
+    if gap.distance is not None:
+        text.append(gap.shown(demand))
+        if gap.trend is not None:
+            text.append(f" {TREND_GLYPHS[gap.trend]}")
+        text.append(" ")
+    if gap.agreement is not None:
+        text.append(gap.agreement.value, style=AGREEMENT_STYLES[gap.agreement])
+    if gap.zone is not None and gap.zone.is_range:
+        text.append(f" zone {gap.zone}", style="green")
+    return text
+
+
+def legend() -> Text:
+    text = Text()
+    for shift, glyph in SHIFT_GLYPHS.items():
+        text.append(f"{glyph} ", style=SHIFT_STYLES[shift] or "bold")
+        text.append(f"{shift.value}  ")
+    text.append("‡ ", style="yellow")
+    text.append("disputed  ")
+    for trend, glyph in TREND_GLYPHS.items():
+        text.append(f"{glyph} {trend}  ", style="dim")
+    return text

@@ -1,0 +1,147 @@
+"""The round header, the error banner and the detail pane: they render what they are given."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from negotrack.store.analysis import SHIFT_GLYPHS, Analysis, Shift
+from negotrack.store.model import Catalog, Position, Report
+from negotrack.store.text import one_line
+
+from ..present import SHIFT_MEANINGS, SHIFT_STYLES, block, plain, position_text
+
+
+def sources_line(catalog: Catalog, ids: tuple[str, ...]) -> Text:
+    text = Text()
+    for i, sid in enumerate(ids):
+        source = catalog.source(sid)
+        if i:
+            text.append("; ")
+        if source is None:
+            text.append(plain(sid))
+            continue
+        text.append(one_line(source.outlet), style="bold")
+        if source.date:
+            text.append(f" {source.date.isoformat()}")
+        if source.title:
+            text.append(" “")
+            text.append(plain(source.title, 70))
+            text.append("”")
+    return text
+
+
+class RoundHeader(Static):
+    """Round N of M, its date, venue, title, summary, sources, and a strip of every round."""
+
+    def show(self, catalog: Catalog, index: int, baseline: str | None) -> None:
+        rnd = catalog.rounds[index]
+        head = Text()
+        head.append(f"Round {index + 1} of {len(catalog.rounds)}", style="bold reverse")
+        head.append(f"  {rnd.date.isoformat()}", style="bold")
+        if rnd.venue:
+            head.append("  ")
+            head.append(one_line(rnd.venue), style="bold")
+        if rnd.title:
+            head.append(" — ")
+            head.append(plain(rnd.title))
+        if baseline is not None:
+            head.append("  vs baseline ", style="italic")
+            head.append(one_line(baseline), style="bold italic")
+        strip = Text()
+        for i, other in enumerate(catalog.rounds):
+            strip.append("●" if i == index else ("◆" if other.id == baseline else "○"), style="bold" if i == index else "dim")
+        strip.append("  ")
+        strip.append(one_line(rnd.id), style="dim")
+        lines = [head, strip]
+        if rnd.summary:
+            lines.append(plain(rnd.summary, 300))
+        if rnd.sources:
+            lines.append(Text("Sources: ", style="dim") + sources_line(catalog, rnd.sources))
+        self.update(Group(*lines))
+
+
+class Banner(Static):
+    """Shown when a save broke the file: the last good catalog stays on screen below it."""
+
+
+def _position_lines(catalog: Catalog, demand_unit: str | None, position: Position | Report, label: str) -> list[Text]:
+    lines: list[Text] = []
+    head = Text(f"{label}: ", style="bold")
+    if isinstance(position, Position) and position.withdrawn:
+        head.append("withdrawn", style="strike")
+    else:
+        shown = position.shown()
+        head.append(plain(f"{shown} {demand_unit}" if position.value is not None and demand_unit else shown))
+    if isinstance(position, Position) and position.status:
+        head.append(f"  [{position.status}]", style="italic")
+    lines.append(head)
+    if position.note:
+        lines.append(Text("Note: ", style="bold") + block(position.note))
+    if isinstance(position, Position) and position.quote:
+        lines.append(Text("Quote: ", style="bold") + block(f"“{position.quote}”", style="italic"))
+    if position.sources:
+        lines.append(Text("Sources: ", style="bold") + sources_line(catalog, position.sources))
+        for sid in position.sources:
+            source = catalog.source(sid)
+            if source is not None and source.url:
+                lines.append(Text("  ") + plain(source.url))
+    return lines
+
+
+class DetailPane(VerticalScroll):
+    """The selected cell in full, with its history across every round."""
+
+    def compose(self):  # noqa: ANN201 - textual's ComposeResult
+        yield Static(id="detail-body")
+
+    def show(self, analysis: Analysis, round_id: str, demand_id: str | None, party_id: str | None,
+             extra: list[Text] | None = None) -> None:
+        body = self.query_one("#detail-body", Static)
+        catalog = analysis.catalog
+        if demand_id is None:
+            body.update(Text("Nothing selected.", style="dim"))
+            return
+        demand = catalog.demand(demand_id)
+        lines: list[Text] = [Text(one_line(demand.title), style="bold underline")]
+        if demand.kind == "scale" and demand.scale:
+            lines.append(Text("Scale: ", style="dim") + plain(" < ".join(demand.scale)))
+        elif demand.unit:
+            lines.append(Text("Unit: ", style="dim") + plain(demand.unit))
+        if demand.note:
+            lines.append(block(demand.note, style="dim"))
+        if party_id is None:
+            gap = analysis.gap(round_id, demand_id)
+            lines.append(Text(f"Gap: {gap.shown(demand) or '—'}  {gap.agreement or ''}  {gap.trend or ''}"))
+            body.update(Group(*lines))
+            return
+        party = catalog.party(party_id)
+        cell = analysis.cell(round_id, party_id, demand_id)
+        lines.append(Text("Party: ", style="dim") + plain(party.name) + Text(f" ({party.role})", style="dim"))
+        if cell.position is None:
+            lines.append(Text("No position stated yet.", style="dim"))
+        else:
+            shift = cell.shift
+            if shift is not None:
+                lines.append(Text(f"{SHIFT_GLYPHS[shift]} {shift.value}: {SHIFT_MEANINGS[shift]}", style=SHIFT_STYLES[shift]))
+            if cell.carried:
+                lines.append(Text(f"Carried over from round {cell.position.round}", style="dim"))
+            lines += _position_lines(catalog, demand.unit, cell.position, "Position")
+            for report in cell.position.disputed:
+                lines.append(Text("Disputed report ‡", style="bold yellow"))
+                lines += _position_lines(catalog, demand.unit, report, "  Says")
+            lines.append(Text(f"Line {cell.position.line} of {catalog.path}", style="dim"))
+        lines.append(Text("History across rounds", style="bold underline"))
+        for past in analysis.history(party_id, demand_id):
+            shift = past.shift
+            glyph = SHIFT_GLYPHS[shift] if shift is not None else " "
+            row = Text(f"{glyph} ", style=SHIFT_STYLES.get(shift, "") if shift else "")
+            row.append(one_line(past.round, 18), style="bold" if past.round == round_id else "")
+            row.append("  ")
+            row.append(one_line(position_text(demand, past.position) or "—", 40), style="dim" if past.carried else "")
+            lines.append(row)
+        if extra:
+            lines += extra
+        body.update(Group(*lines))
