@@ -16,6 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("validate", "check catalog files and print every problem"),
     "init": ("init", "write a small, commented starter catalog"),
+    "record": ("record", "remember the catalog's current version in its history"),
+    "history": ("history", "list the recorded versions of a catalog"),
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
