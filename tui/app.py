@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from negotrack.store.analysis import Analysis, Shift, analyze
@@ -26,6 +26,7 @@ from negotrack.store.model import Catalog
 from negotrack.store.problems import Problem
 from negotrack.store.text import one_line
 
+from .present import legend
 from .widgets.matrix import Matrix, MatrixView
 from .widgets.panels import Banner, DetailPane, RoundHeader
 
@@ -105,6 +106,7 @@ class NegotrackApp(App[int]):
             yield Matrix(id="matrix")
             yield DetailPane(id="detail")
         yield Input(placeholder="filter demands and parties (Enter keeps, Esc clears)", id="filter")
+        yield Static(legend(compact=True), id="legend")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -18,6 +18,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("init", "write a small, commented starter catalog"),
     "record": ("record", "remember the catalog's current version in its history"),
     "history": ("history", "list the recorded versions of a catalog"),
+    "export": ("export", "write a report of the whole record: md, csv, json or html"),
+    "diff": ("diff", "show what changed in meaning between two catalog files"),
+    "schema": ("schema", "print the JSON Schema of the catalog format, for editors"),
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

@@ -89,17 +89,19 @@ def gap_text(demand: Demand, gap: Gap) -> Text:
     if gap.agreement is not None:
         text.append(gap.agreement.value, style=AGREEMENT_STYLES[gap.agreement])
     if gap.zone is not None and gap.zone.is_range:
-        text.append(f" zone {gap.zone}", style="green")
+        text.append(f" ◇{gap.zone}", style="green")
     return text
 
 
-def legend() -> Text:
+def legend(compact: bool = False) -> Text:
+    """Every glyph with its meaning; `compact` fits one 80-column line."""
+    sep = " " if compact else "  "
     text = Text()
     for shift, glyph in SHIFT_GLYPHS.items():
-        text.append(f"{glyph} ", style=SHIFT_STYLES[shift] or "bold")
-        text.append(f"{shift.value}  ")
-    text.append("‡ ", style="yellow")
-    text.append("disputed  ")
+        text.append(glyph, style=SHIFT_STYLES[shift] or "bold")
+        text.append(f"{shift.value}{sep}" if compact else f" {shift.value}{sep}")
+    text.append("‡", style="yellow")
+    text.append(f"disputed{sep}" if compact else f" disputed{sep}")
     for trend, glyph in TREND_GLYPHS.items():
-        text.append(f"{glyph} {trend}  ", style="dim")
+        text.append(f"{glyph}{trend}{sep}" if compact else f"{glyph} {trend}{sep}", style="dim")
     return text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,7 +43,7 @@ class ErrorScreen(Screen[None]):
         self.problems = problems
         count = len(problems)
         title = Text(f"{count} error{'s' if count != 1 else ''} in ", style="bold")
-        title.append(clean(path), style="bold underline")
+        title.append(clean(os.path.basename(path)), style="bold underline")
         hint = "The dashboard opens as soon as the file is saved without errors." if not self.dismissable else "Esc goes back to the last good version."
         title.append(f"\n{hint} Fix each line below (e opens your editor at the first).", style="italic")
         self.query_one("#errors-title", Static).update(title)

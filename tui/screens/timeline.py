@@ -39,7 +39,7 @@ def chart(analysis: Analysis, demand_id: str, current: str | None) -> Text:
         low, high = float(min(v.low for v in values)), float(max(v.high for v in values))
         rows = CHART_ROWS if high > low else 1
         step = (high - low) / max(rows - 1, 1)
-        labels = [f"{low + i * step:g}" for i in range(rows)]
+        labels = [f"{low + i * step:.4g}" for i in range(rows)]
     span = (high - low) or 1.0
     width = max(len(one_line(lbl, 24)) for lbl in labels)
     grid = [[(" ", "")] * len(catalog.rounds) for _ in range(rows)]

@@ -17,8 +17,8 @@ from negotrack.store.text import one_line
 from ..present import cell_text, gap_text, plain
 
 GAP_KEY = "__gap__"
-DEMAND_WIDTH = 22
-GAP_WIDTH = 20
+DEMAND_WIDTH = 20
+GAP_WIDTH = 18
 MIN_PARTY_WIDTH = 12
 MAX_PARTY_WIDTH = 30
 
@@ -62,20 +62,21 @@ class Matrix(DataTable[Text]):
         rows = [self._row(view, demand) for demand in view.demands]
         if shape == self._shape:
             for demand, row in zip(view.demands, rows):
-                for party, value in zip(view.parties, row[1:-1]):
+                self.update_cell(demand.id, GAP_KEY, row[1])
+                for party, value in zip(view.parties, row[2:]):
                     self.update_cell(demand.id, party.id, value)
-                self.update_cell(demand.id, GAP_KEY, row[-1])
             return
         cursor = self.cursor_coordinate
         self.clear(columns=True)
         self.add_column(Text("Demand", style="bold"), width=DEMAND_WIDTH, key="__demand__")
+        # the gap comes second so that it stays in sight when many parties scroll sideways
+        self.add_column(Text("Gap", style="bold"), width=GAP_WIDTH, key=GAP_KEY)
         for party in view.parties:
             label = plain(party.name, self._width - 2)
             if not party.is_side:
                 # mediators and observers: set apart by a rule and an italic role, not by colour alone
                 label = Text("┊ ", style="dim") + Text(one_line(party.name, self._width - 4), style="italic")
             self.add_column(label, width=self._width, key=party.id)
-        self.add_column(Text("Gap", style="bold"), width=GAP_WIDTH, key=GAP_KEY)
         for demand, row in zip(view.demands, rows):
             self.add_row(*row, key=demand.id)
         self._shape = shape
@@ -83,11 +84,10 @@ class Matrix(DataTable[Text]):
             self.cursor_coordinate = self.validate_cursor_coordinate(cursor)
 
     def _row(self, view: MatrixView, demand: Demand) -> list[Text]:
-        row = [plain(demand.title, DEMAND_WIDTH)]
+        row = [plain(demand.title, DEMAND_WIDTH), gap_text(demand, view.analysis.gap(view.round_id, demand.id))]
         for party in view.parties:
             cell = view.analysis.cell(view.round_id, party.id, demand.id)
             row.append(cell_text(demand, cell, view.shifts.get((party.id, demand.id)), self._width))
-        row.append(gap_text(demand, view.analysis.gap(view.round_id, demand.id)))
         return row
 
     def selected(self) -> tuple[str | None, str | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Group
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -56,10 +58,16 @@ class RoundHeader(Static):
         strip.append("  ")
         strip.append(one_line(rnd.id), style="dim")
         lines = [head, strip]
+        width = max(self.size.width - 2, 40)
         if rnd.summary:
-            lines.append(plain(rnd.summary, 300))
+            lines.append(plain(rnd.summary, width))
         if rnd.sources:
-            lines.append(Text("Sources: ", style="dim") + sources_line(catalog, rnd.sources))
+            line = Text("Sources: ", style="dim") + sources_line(catalog, rnd.sources)
+            line.truncate(width, overflow="ellipsis")
+            lines.append(line)
+        for line in lines:
+            line.no_wrap = True
+            line.overflow = "ellipsis"
         self.update(Group(*lines))
 
 
@@ -132,7 +140,7 @@ class DetailPane(VerticalScroll):
             for report in cell.position.disputed:
                 lines.append(Text("Disputed report ‡", style="bold yellow"))
                 lines += _position_lines(catalog, demand.unit, report, "  Says")
-            lines.append(Text(f"Line {cell.position.line} of {catalog.path}", style="dim"))
+            lines.append(Text(f"{one_line(os.path.basename(catalog.path))}:{cell.position.line}  (e edits it there)", style="dim"))
         lines.append(Text("History across rounds", style="bold underline"))
         for past in analysis.history(party_id, demand_id):
             shift = past.shift
