@@ -1,0 +1,368 @@
+"""The history store: delta encoding of every kind of change, rebuilding every version,
+what changed since a hash, each cell's edit history, view state, the default location."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import random
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from negotrack.store import parse_catalog
+from negotrack.store.changes import Change, catalog_doc
+from negotrack.store.history import (
+    History, ViewState, catalog_to_hash, changes_to_summary, default_db_path, doc_to_hash,
+)
+
+
+def base_spec() -> dict:
+    return {
+        "format": 1,
+        "title": "Talks",
+        "description": "As reported.",
+        "parties": {"a": {"name": "Side A"}, "b": {"name": "Side B"}, "m": {"name": "Mediator", "role": "mediator"}},
+        "demands": {
+            "truce": {"title": "Truce", "scale": ["none", "temporary", "permanent"]},
+            "ratio": {"title": "Ratio", "unit": "per captive"},
+            "text": {"title": "Guarantees"},
+        },
+        "sources": {"s1": {"outlet": "Wire", "date": "2024-01-01"}, "s2": {"outlet": "Paper"}},
+        "rounds": [
+            {"id": "r1", "date": "2024-01-01", "venue": "Doha", "sources": ["s1"],
+             "positions": {"a": {"truce": "permanent", "ratio": 3}, "b": {"truce": "temporary", "ratio": [1, 2]}}},
+            {"id": "r2", "date": "2024-02-01", "sources": ["s2"],
+             "positions": {"a": {"ratio": 4}, "b": {"text": "in writing"}}},
+        ],
+    }
+
+
+def build(spec: dict):
+    catalog, problems = parse_catalog(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), "talks.yaml")
+    assert catalog is not None, [str(p) for p in problems]
+    return catalog
+
+
+def round_of(spec: dict, round_id: str) -> dict:
+    return next(r for r in spec["rounds"] if r["id"] == round_id)
+
+
+@pytest.fixture
+def open_history(tmp_path):
+    opened: list[History] = []
+
+    def _open(checkpoint_every: int = 500) -> History:
+        history, warnings = History.open(str(tmp_path / "talks.yaml"), str(tmp_path / "db.json"), checkpoint_every=checkpoint_every)
+        assert warnings == []
+        opened.append(history)
+        return history
+
+    yield _open
+    for history in opened:
+        history.close()
+
+
+# Each edit: a change to the spec, the (section, kind) pairs it must produce, the summary.
+def _set(path_fn, value):
+    def edit(spec):
+        target, key = path_fn(spec)
+        target[key] = value
+    return edit
+
+
+def _del(path_fn):
+    def edit(spec):
+        target, key = path_fn(spec)
+        del target[key]
+    return edit
+
+
+def _add_round(spec):
+    spec["rounds"].append({"id": "r3", "date": "2024-03-01", "positions": {"a": {"ratio": 5}, "m": {"text": "hopeful"}}})
+
+
+def _swap_parties(spec):
+    spec["parties"] = dict(reversed(list(spec["parties"].items())))
+
+
+def _swap_same_day_rounds(spec):
+    round_of(spec, "r2")["date"] = "2024-01-01"
+    spec["rounds"].reverse()
+
+
+EDITS = [
+    ("position changed", _set(lambda s: (round_of(s, "r1")["positions"]["a"], "ratio"), 6),
+     {("positions", "changed")}, "1 position changed"),
+    ("position added", _set(lambda s: (round_of(s, "r2")["positions"]["a"], "truce"), "none"),
+     {("positions", "added")}, "1 position added"),
+    ("position removed", _del(lambda s: (round_of(s, "r1")["positions"]["b"], "ratio")),
+     {("positions", "removed")}, "1 position removed"),
+    ("long form status and note", _set(lambda s: (round_of(s, "r1")["positions"]["a"], "truce"),
+                                       {"stance": "permanent", "status": "red line", "note": "firm", "sources": ["s2"]}),
+     {("positions", "changed")}, "1 position changed"),
+    ("round metadata", _set(lambda s: (round_of(s, "r1"), "venue"), "Cairo"),
+     {("rounds", "changed")}, "1 round changed"),
+    ("round added", _add_round,
+     {("rounds", "added"), ("positions", "added"), ("order", "changed")}, "2 positions added, 1 round added"),
+    ("round removed", lambda s: s["rounds"].pop(),
+     {("rounds", "removed"), ("positions", "removed"), ("order", "changed")}, "2 positions removed, 1 round removed"),
+    ("party added", _set(lambda s: (s["parties"], "c"), {"name": "Side C"}),
+     {("parties", "added"), ("order", "changed")}, "1 party added"),
+    ("party changed", _set(lambda s: (s["parties"]["c"], "role"), "observer"),
+     {("parties", "changed")}, "1 party changed"),
+    ("party removed", _del(lambda s: (s["parties"], "c")),
+     {("parties", "removed"), ("order", "changed")}, "1 party removed"),
+    ("demand added", _set(lambda s: (s["demands"], "land"), {"title": "Land", "keywords": ["border"]}),
+     {("demands", "added"), ("order", "changed")}, "1 demand added"),
+    ("demand changed", _set(lambda s: (s["demands"]["ratio"], "unit"), "per hostage"),
+     {("demands", "changed")}, "1 demand changed"),
+    ("demand removed", _del(lambda s: (s["demands"], "land")),
+     {("demands", "removed"), ("order", "changed")}, "1 demand removed"),
+    ("source added", _set(lambda s: (s["sources"], "s3"), {"outlet": "Radio", "url": "https://example.org/x"}),
+     {("sources", "added")}, "1 source added"),
+    ("source changed", _set(lambda s: (s["sources"]["s3"], "title"), "Evening news"),
+     {("sources", "changed")}, "1 source changed"),
+    ("source removed", _del(lambda s: (s["sources"], "s3")),
+     {("sources", "removed")}, "1 source removed"),
+    ("party order", _swap_parties, {("order", "changed")}, "party order changed"),
+    ("round order", _swap_same_day_rounds, {("order", "changed"), ("rounds", "changed")}, "1 round changed, round order changed"),
+    ("title", _set(lambda s: (s, "title"), "Talks 2"), {("meta", "changed")}, "title changed"),
+    ("description removed", _del(lambda s: (s, "description")), {("meta", "removed")}, "description removed"),
+    ("unicode and several", lambda s: (round_of(s, "r1")["positions"]["a"].update(ratio=7, text="écrit ✓"),
+                                       round_of(s, "r1").update(title="Runde")),
+     {("positions", "changed"), ("positions", "added"), ("rounds", "changed")},
+     "1 position changed, 1 position added, 1 round changed"),
+]
+
+
+def test_every_kind_of_change_is_recorded_as_its_delta_and_every_version_rebuilds(open_history):
+    history = open_history(checkpoint_every=3)
+    spec = base_spec()
+    catalogs = [build(spec)]
+    first = history.record(catalogs[0])
+    assert first is not None and first.id == 1
+    assert first.summary == "first snapshot: 3 parties, 3 demands, 2 rounds, 6 positions"
+    for name, edit, kinds, summary in EDITS:
+        before = catalogs[-1]
+        spec = copy.deepcopy(spec)
+        edit(spec)
+        catalogs.append(build(spec))
+        info = history.record(catalogs[-1])
+        assert info is not None, name
+        assert info.summary == summary, name
+        assert info.hash == catalog_to_hash(catalogs[-1]), name
+        # The delta that was stored, replayed onto the previous version, gives this one.
+        changes = history.changes_since(catalog_to_hash(before), catalogs[-1])
+        assert {(c.section, c.kind) for c in changes} == kinds, name
+    infos = history.snapshots()
+    assert [s.id for s in infos] == list(range(1, len(EDITS) + 2))
+    for info, catalog in zip(infos, catalogs):
+        assert history.version(info.id) == catalog_doc(catalog)
+    # A fresh store has no cache: every version comes from the files, across checkpoints.
+    fresh = open_history(checkpoint_every=3)
+    for info, catalog in zip(fresh.snapshots(), catalogs):
+        assert fresh.version(info.id) == catalog_doc(catalog), info
+        assert doc_to_hash(fresh.version(info.id)) == info.hash
+    with open(history.db_path, encoding="utf-8") as fh:
+        rows = json.load(fh)["snapshots"]
+    checkpoints = [int(k) for k, row in rows.items() if row.get("full")]
+    assert checkpoints[0] == 1 and len(checkpoints) >= len(EDITS) // 3, checkpoints
+
+
+def test_version_keeps_the_order_of_parties_demands_and_rounds(open_history):
+    history = open_history()
+    spec = base_spec()
+    history.record(build(spec))
+    _swap_parties(spec)
+    catalog = build(spec)
+    info = history.record(catalog)
+    doc = open_history().version(info.id)
+    for section in ("parties", "demands", "rounds"):
+        assert list(doc[section]) == list(catalog_doc(catalog)[section])
+
+
+def _random_edit(spec: dict, rng: random.Random, step: int) -> None:
+    parties, demands = list(spec["parties"]), list(spec["demands"])
+    choice = rng.randrange(6)
+    if choice == 0 or len(spec["rounds"]) < 2:
+        last = spec["rounds"][-1]["date"]
+        month = int(last[5:7]) % 12 + 1
+        spec["rounds"].append({"id": f"x{step}", "date": f"{int(last[:4]) + (month == 1)}-{month:02d}-01",
+                               "positions": {rng.choice(parties): {"ratio": step}}})
+    elif choice == 1:
+        removed = spec["rounds"].pop(rng.randrange(len(spec["rounds"])))
+        assert removed
+    elif choice == 2:
+        spec["parties"][f"p{step}"] = {"name": f"Party {step}"}
+    elif choice == 3:
+        spec["demands"][rng.choice(demands)]["note"] = f"note {step}"
+    else:
+        for _ in range(rng.randrange(1, 6)):
+            rnd = rng.choice(spec["rounds"])
+            party = rng.choice([p for p in parties if p != "m"])
+            cell = rnd.setdefault("positions", {}).setdefault(party, {})
+            demand = rng.choice(["ratio", "text"])
+            if demand in cell and rng.random() < 0.3:
+                del cell[demand]
+            else:
+                cell[demand] = step if demand == "ratio" else f"said {step}"
+    for rnd in spec["rounds"]:
+        rnd["positions"] = {p: cells for p, cells in rnd.get("positions", {}).items() if cells}
+
+
+def test_random_edit_sequences_rebuild_exactly_with_any_checkpoint_interval(open_history, tmp_path):
+    rng = random.Random(5)
+    for every in (1, 2, 7):
+        db = tmp_path / f"db{every}.json"
+        history, _ = History.open(str(tmp_path / "talks.yaml"), str(db), checkpoint_every=every)
+        spec = base_spec()
+        docs = []
+        for step in range(25):
+            catalog = build(spec)
+            if history.record(catalog) is not None:
+                docs.append(catalog_doc(catalog))
+            _random_edit(spec, rng, step)
+        history.close()
+        reopened, warnings = History.open(str(tmp_path / "talks.yaml"), str(db), checkpoint_every=every)
+        assert warnings == []
+        assert [reopened.version(s.id) for s in reopened.snapshots()] == docs
+        reopened.close()
+
+
+def test_recording_the_same_meaning_twice_records_nothing(open_history):
+    history = open_history()
+    spec = base_spec()
+    info = history.record(build(spec))
+    assert history.record(build(spec)) is None
+    # Reformatted: other key order inside entries, flow style, comments, short vs long form.
+    reformatted = copy.deepcopy(spec)
+    reformatted["parties"]["m"] = {"role": "mediator", "name": "Mediator"}
+    round_of(reformatted, "r1")["positions"]["a"]["ratio"] = {"value": 3}
+    text = "# a comment\n" + yaml.safe_dump(reformatted, sort_keys=False, default_flow_style=True, width=60)
+    catalog, problems = parse_catalog(text, "talks.yaml")
+    assert catalog is not None, problems
+    assert history.record(catalog) is None
+    assert [s.id for s in history.snapshots()] == [info.id]
+
+
+def test_reverting_to_an_earlier_version_is_a_new_snapshot(open_history):
+    history = open_history()
+    spec = base_spec()
+    first = history.record(build(spec))
+    changed = copy.deepcopy(spec)
+    round_of(changed, "r1")["positions"]["a"]["ratio"] = 9
+    history.record(build(changed))
+    back = history.record(build(spec))
+    assert back is not None and back.id == 3 and back.hash == first.hash
+    assert back.summary == "1 position changed"
+
+
+def test_changes_since(open_history):
+    history = open_history()
+    spec = base_spec()
+    v1 = build(spec)
+    assert history.changes_since(None, v1) == []
+    history.record(v1)
+    seen = history.content_hash(v1)
+    assert history.changes_since(seen, v1) == []
+    assert history.changes_since("0" * 64, v1) == []
+    spec = copy.deepcopy(spec)
+    round_of(spec, "r1")["positions"]["a"]["ratio"] = 10
+    history.record(build(spec))
+    spec = copy.deepcopy(spec)
+    round_of(spec, "r2")["positions"]["b"]["text"] = "verbal only"
+    v3 = build(spec)  # not recorded yet: changes are against the catalog as loaded
+    changes = history.changes_since(seen, v3)
+    assert sorted((c.key, c.kind) for c in changes) == [("r1/a/ratio", "changed"), ("r2/b/text", "changed")]
+    ratio = next(c for c in changes if c.key == "r1/a/ratio")
+    assert (ratio.old["value"], ratio.new["value"]) == ([3, 3], [10, 10])
+    # From a fresh store too (the seen version is rebuilt from disk).
+    assert open_history().changes_since(seen, v3) == changes
+
+
+def test_cell_history_across_three_edits(open_history):
+    history = open_history()
+    spec = base_spec()
+    history.record(build(spec))                              # 1: r1/a/ratio = 3
+    round_of(spec, "r1")["positions"]["a"]["ratio"] = 4
+    history.record(build(spec))                              # 2: 3 -> 4
+    round_of(spec, "r2")["positions"]["b"]["text"] = "other"
+    history.record(build(spec))                              # 3: another cell only
+    del round_of(spec, "r1")["positions"]["a"]["ratio"]
+    history.record(build(spec))                              # 4: removed
+    infos = history.snapshots()
+    versions = history.cell_history("r1", "a", "ratio")
+    assert [(v.hash, (v.position or {}).get("value")) for v in versions] == [
+        (infos[0].hash, [3, 3]), (infos[1].hash, [4, 4]), (infos[3].hash, None)]
+    assert versions[-1].position is None
+    assert [v.taken_at for v in versions] == [infos[i].taken_at for i in (0, 1, 3)]
+    assert history.cell_history("r9", "a", "ratio") == []
+    # Another cell only changed in snapshot 3; a fresh store gives the same answers.
+    fresh = open_history()
+    assert [v.hash for v in fresh.cell_history("r2", "b", "text")] == [infos[0].hash, infos[2].hash]
+    assert fresh.cell_history("r1", "a", "ratio") == versions
+    # It keeps up with snapshots recorded after it was first asked.
+    round_of(spec, "r1")["positions"]["a"]["ratio"] = 8
+    latest = fresh.record(build(spec))
+    assert [v.hash for v in fresh.cell_history("r1", "a", "ratio")][-1] == latest.hash
+
+
+def test_view_state_is_saved_and_restored(open_history):
+    history = open_history()
+    assert history.view_state() is None
+    state = ViewState("r2", "b", "text", "a" * 64, "2026-11-23T19:00:00Z")
+    history.save_view_state(state)
+    assert history.view_state() == state
+    history.save_view_state(ViewState("r1", None, None, None, None))
+    assert open_history().view_state() == ViewState("r1", None, None, None, None)
+    # Saving the view state never touches the snapshots.
+    history.record(build(base_spec()))
+    history.save_view_state(state)
+    assert len(open_history().snapshots()) == 1
+
+
+def test_summary_counts_only_meaningful_changes():
+    changes = [
+        Change("positions", "r1/a/d", "changed", {}, {"stance": "x"}),
+        Change("positions", "r1/b/d", "changed", {}, {"stance": "y"}),
+        Change("positions", "r1/c/d", "changed", {}, {"stance": "z"}),
+        Change("rounds", "r2", "added", None, {"date": "2024-01-02"}),
+        Change("order", "rounds", "changed", ["r1"], ["r1", "r2"]),  # follows from the addition
+    ]
+    assert changes_to_summary(changes) == (4, "3 positions changed, 1 round added")
+    reorder = [Change("order", "parties", "changed", ["a", "b"], ["b", "a", "c"]), Change("parties", "c", "added", None, {})]
+    assert changes_to_summary(reorder) == (2, "1 party added, party order changed")
+    assert changes_to_summary([]) == (0, "no change")
+
+
+def test_default_db_path(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    path = default_db_path("positions.yaml")
+    assert os.path.dirname(path) == str(tmp_path / "xdg" / "negotrack")
+    name = os.path.basename(path)
+    assert name.endswith(".json") and "positions-yaml-" in name
+    assert default_db_path(str(tmp_path / "positions.yaml")) == path  # relative and absolute agree
+    assert default_db_path(str(tmp_path / "other" / "positions.yaml")) != path
+    monkeypatch.setenv("NEGOTRACK_DB", str(tmp_path / "mine.json"))
+    assert default_db_path("positions.yaml") == str(tmp_path / "mine.json")
+
+
+def test_open_without_db_path_uses_the_data_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    history, warnings = History.open(str(tmp_path / "talks.yaml"))
+    with history:
+        history.record(build(base_spec()))
+    assert warnings == []
+    assert history.db_path.startswith(str(tmp_path / "xdg" / "negotrack") + os.sep)
+    assert os.path.isfile(history.db_path)
+
+
+def test_the_store_never_imports_textual():
+    code = ("import sys, negotrack.store.history, negotrack.store.storage;"
+            "sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
