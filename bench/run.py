@@ -1,0 +1,411 @@
+"""Run the negotrack benchmarks (issue 7) and compare each against a baseline of the same run.
+
+    python -m bench.run --size S|M|L [--json OUT] [--repeat N] [--all] [--keep DIR]
+
+Prints a table (metric, median, baseline, ratio, target, ok) and, with --json, writes
+`{"size": ..., "metrics": [{"name", "value", "baseline", "ratio", "target", "ok", ...}],
+"skipped": [{"name", "reason"}], "environment": {...}}`. Exits 0 when every metric is within
+its target, 1 otherwise (a metric that could not be measured is listed under `skipped`, with
+its reason, and does not fail the run).
+
+Every metric is `ratio = value / baseline`, ok when `ratio <= target`. Where the issue sets an
+absolute limit (round switching, reload, idle CPU, history), the baseline is that limit and the
+target ratio is 1. Which metrics apply to which size follows the issue; `--all` measures every
+metric at the given size anyway (those that do not apply are marked `"applies": false` and do
+not count for the exit status), which the smoke test uses to exercise the whole harness at S.
+
+Timing runs are interleaved (baseline, then the measured thing, then the baseline again...)
+and medians are reported, because the machine is shared and noisy. See BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:  # `python bench/run.py` as well as `python -m bench.run`
+    sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate, parse_size  # noqa: E402
+
+#: which metric groups the issue sets targets for, per size
+APPLIES: dict[str, set[str]] = {
+    "S": {"cold_start"},
+    "M": {"load", "cold_start", "reload"},
+    "L": {"load", "switch", "history", "memory"},
+}
+GROUPS = ("load", "memory", "cold_start", "switch", "reload", "history")
+
+LOAD_TARGET = 1.5
+COLD_START_TARGET = 1.5
+SWITCH_MEDIAN_MS = 30.0
+SWITCH_P95_MS = 60.0
+RELOAD_SECONDS = 1.0
+#: "no measurable CPU while idle": under 2 % of one core over the idle window
+IDLE_CPU_SHARE = 0.02
+HISTORY_MS = 100.0
+HISTORY_KB = 20.0
+MEMORY_TARGET = 1.3
+
+
+@dataclass
+class Metric:
+    name: str
+    value: float
+    baseline: float
+    target: float
+    unit: str
+    description: str
+    applies: bool = True
+    samples: list[float] = field(default_factory=list)
+    baseline_samples: list[float] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.baseline if self.baseline else float("inf")
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= self.target
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "value": self.value, "baseline": self.baseline,
+            "ratio": round(self.ratio, 4), "target": self.target, "ok": self.ok,
+            "unit": self.unit, "description": self.description, "applies": self.applies,
+            "samples": [round(s, 6) for s in self.samples],
+            "baseline_samples": [round(s, 6) for s in self.baseline_samples],
+        }
+
+
+@dataclass
+class Skipped:
+    name: str
+    reason: str
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+def _python() -> str:
+    return sys.executable
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("NEGOTRACK_DB", None)
+    return env
+
+
+def _run_json(args: list[str], timeout: float) -> dict[str, Any]:
+    proc = subprocess.run([_python(), *args], capture_output=True, text=True, timeout=timeout, env=_env(), cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:2])} failed ({proc.returncode}): {proc.stderr.strip()[-800:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# -- load + validate + analysis -------------------------------------------------------------
+
+
+def bench_load(path: Path, repeat: int) -> list[Metric]:
+    import yaml
+
+    from negotrack.store.analysis import analyze
+    from negotrack.store.catalog import load_catalog
+
+    def bare() -> None:
+        with open(path, "rb") as fh:
+            text = fh.read().decode("utf-8")
+        yaml.compose(text, Loader=yaml.CSafeLoader)
+
+    def ours() -> None:
+        catalog, problems = load_catalog(path)
+        if catalog is None:
+            raise RuntimeError(f"the generated catalog does not validate: {problems[:3]}")
+        analyze(catalog)
+
+    base, mine = [], []
+    for i in range(repeat + 1):  # the first pair warms caches and is dropped
+        for fn, out in ((bare, base), (ours, mine)) if i % 2 == 0 else ((ours, mine), (bare, base)):
+            gc.collect()
+            t0 = time.perf_counter()
+            fn()
+            elapsed = time.perf_counter() - t0
+            if i:
+                out.append(elapsed)
+    return [Metric("load_validate_analyze", median(mine), median(base), LOAD_TARGET, "s",
+                   "load_catalog + analyze vs bare yaml.compose(CSafeLoader) of the same file",
+                   samples=mine, baseline_samples=base)]
+
+
+# -- peak memory ------------------------------------------------------------------------------
+
+
+def bench_memory(path: Path, repeat: int) -> list[Metric]:
+    base, mine = [], []
+    for _ in range(max(1, min(repeat, 3))):  # deterministic enough: at most 3 of each
+        base.append(_run_json([str(HERE / "memory.py"), "compose", str(path)], 600)["growth"])
+        mine.append(_run_json([str(HERE / "memory.py"), "load", str(path)], 600)["growth"])
+    mib = 1024 * 1024
+    return [Metric("peak_memory_load_analyze", median(mine) / mib, median(base) / mib, MEMORY_TARGET, "MiB",
+                   "growth of ru_maxrss in a fresh process: parse_catalog + analyze vs bare compose",
+                   samples=[m / mib for m in mine], baseline_samples=[b / mib for b in base])]
+
+
+# -- cold start -------------------------------------------------------------------------------
+
+
+def bench_cold_start(path: Path, shape: tuple[int, int, int], repeat: int) -> list[Metric]:
+    _, demands, parties = shape
+
+    def once(args: list[str]) -> float:
+        t0 = time.perf_counter()
+        proc = subprocess.run([_python(), str(HERE / "coldstart.py"), *args], capture_output=True, text=True,
+                              timeout=300, env=_env(), cwd=ROOT)
+        elapsed = time.perf_counter() - t0
+        if proc.returncode != 0 or not proc.stdout.strip().isdigit():
+            raise RuntimeError(f"cold start {args[0]} failed ({proc.returncode}): {proc.stderr.strip()[-800:]}")
+        return elapsed
+
+    ours_args = ["negotrack", str(path)]
+    base_args = ["datatable", f"{demands}x{parties + 2}"]
+    once(ours_args), once(base_args)  # warm-up: bytecode and the file cache
+    base, mine = [], []
+    for i in range(max(repeat, 1)):
+        if i % 2 == 0:
+            base.append(once(base_args))
+            mine.append(once(ours_args))
+        else:
+            mine.append(once(ours_args))
+            base.append(once(base_args))
+    return [Metric("cold_start", median(mine), median(base), COLD_START_TARGET, "s",
+                   "process wall time to the first rendered frame with the matrix filled, vs a minimal "
+                   "Textual app with one DataTable of the same size",
+                   samples=mine, baseline_samples=base)]
+
+
+# -- round switching --------------------------------------------------------------------------
+
+
+def bench_switch(path: Path, repeat: int) -> list[Metric]:
+    presses = max(10, 8 * repeat)
+    result = _run_json([str(HERE / "interactive.py"), "switch", str(path), str(presses)], 900)
+    ms = [s * 1000 for s in result["samples"]]
+    return [
+        Metric("round_switch_median", median(ms), SWITCH_MEDIAN_MS, 1.0, "ms",
+               "median time from `[` to the refreshed, rendered matrix (absolute limit as baseline)", samples=ms),
+        Metric("round_switch_p95", percentile(ms, 95), SWITCH_P95_MS, 1.0, "ms",
+               "95th percentile of the same presses (absolute limit as baseline)", samples=ms),
+    ]
+
+
+# -- reload and idle ----------------------------------------------------------------------------
+
+
+def bench_reload(path: Path, repeat: int) -> list[Metric]:
+    times = max(3, repeat)
+    copy = path.with_name("reload-" + path.name)  # its own folder entry: the watcher sees only it change
+    shutil.copyfile(path, copy)
+    result = _run_json([str(HERE / "interactive.py"), "reload", str(copy), str(times), "2.0"], 900)
+    share = result["idle_cpu"] / result["idle_wall"]
+    return [
+        Metric("reload_after_save", median(result["samples"]), RELOAD_SECONDS, 1.0, "s",
+               "from os.replace of an edited copy to the new value rendered in the matrix (watch=True)",
+               samples=result["samples"]),
+        Metric("idle_cpu", share * 100, IDLE_CPU_SHARE * 100, 1.0, "% of a core",
+               f"process CPU time over {result['idle_wall']:.1f}s idle after the reloads, every thread"),
+    ]
+
+
+# -- history --------------------------------------------------------------------------------------
+
+
+def bench_history(path: Path, repeat: int, workdir: Path) -> list[Metric] | Skipped:
+    try:
+        from negotrack.store.history import History
+    except Exception as exc:  # noqa: BLE001 - another engineer's module, maybe half-written
+        return Skipped("history_record", f"store.history cannot be imported: {type(exc).__name__}: {exc}")
+    from negotrack.store.catalog import parse_catalog
+
+    from bench.interactive import numeric_positions, with_value
+
+    text = path.read_text(encoding="utf-8")
+    db = workdir / "history" / "bench.json"
+
+    def db_bytes() -> int:
+        total = 0
+        for p in db.parent.rglob("*"):
+            if p.is_file():
+                total += p.stat().st_size
+        return total
+
+    try:
+        history, warnings = History.open(str(path), str(db))
+        catalog, problems = parse_catalog(text, str(path))
+        assert catalog is not None, problems[:3]
+        history.record(catalog)  # the first, full snapshot: not what is measured
+        candidates = numeric_positions(text)
+        times, growth = [], []
+        for i in range(max(3, repeat)):
+            line = candidates[(len(candidates) // 2 + 97 * i) % len(candidates)][0]
+            edited, problems = parse_catalog(with_value(text, line, 800_001 + i), str(path))
+            assert edited is not None, problems[:3]
+            size0 = db_bytes()
+            gc.collect()
+            t0 = time.perf_counter()
+            info = history.record(edited)
+            times.append((time.perf_counter() - t0) * 1000)
+            growth.append((db_bytes() - size0) / 1024)
+            if info is None:
+                raise RuntimeError("record() saw no change after a one-position edit")
+        history.close()
+    except Exception as exc:  # noqa: BLE001
+        return Skipped("history_record", f"History failed: {type(exc).__name__}: {exc}")
+    return [
+        Metric("history_record", median(times), HISTORY_MS, 1.0, "ms",
+               "History.record after a one-position edit (absolute limit as baseline)", samples=times),
+        Metric("history_growth", median(growth), HISTORY_KB, 1.0, "KiB",
+               "growth of the database files for that snapshot (absolute limit as baseline)", samples=growth),
+    ]
+
+
+# -- driver -------------------------------------------------------------------------------------------
+
+
+def environment() -> dict[str, Any]:
+    import textual
+    import yaml
+
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "textual": textual.__version__,
+        "pyyaml": yaml.__version__,
+        "libyaml": getattr(yaml, "__with_libyaml__", False),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "platform": platform.platform(terse=True),
+    }
+
+
+def run(size: str, repeat: int, every: bool, workdir: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    shape = parse_size(size)
+    key = size.upper() if size.upper() in APPLIES else "L"
+    path = workdir / f"catalog-{size}.yaml"
+    path.write_text(generate(size), encoding="utf-8", newline="\n")
+    log(f"size {size}: {shape[0]} rounds x {shape[1]} demands x {shape[2]} parties, "
+        f"{path.stat().st_size / 1e6:.1f} MB at {path}")
+    metrics: list[Metric] = []
+    skipped: list[Skipped] = []
+    for group in GROUPS:
+        applies = group in APPLIES[key]
+        if not (applies or every):
+            skipped.append(Skipped(group, f"no target at size {size}"))
+            continue
+        log(f"measuring {group}...")
+        t0 = time.perf_counter()
+        try:
+            if group == "load":
+                result: list[Metric] | Skipped = bench_load(path, repeat)
+            elif group == "memory":
+                result = bench_memory(path, repeat)
+            elif group == "cold_start":
+                result = bench_cold_start(path, shape, repeat)
+            elif group == "switch":
+                result = bench_switch(path, repeat)
+            elif group == "reload":
+                result = bench_reload(path, repeat)
+            else:
+                result = bench_history(path, repeat, workdir)
+        except Exception as exc:  # noqa: BLE001 - report, don't hide: it fails the run
+            log(f"  {group} failed: {type(exc).__name__}: {exc}")
+            raise
+        if isinstance(result, Skipped):
+            log(f"  skipped: {result.reason}")
+            skipped.append(result)
+            continue
+        for metric in result:
+            metric.applies = applies
+        metrics.extend(result)
+        log(f"  done in {time.perf_counter() - t0:.1f}s")
+    return {
+        "size": size,
+        "shape": {"rounds": shape[0], "demands": shape[1], "parties": shape[2]},
+        "repeat": repeat,
+        "environment": environment(),
+        "metrics": [m.as_dict() for m in metrics],
+        "skipped": [{"name": s.name, "reason": s.reason} for s in skipped],
+    }
+
+
+def table(report: dict[str, Any]) -> str:
+    rows = [("metric", "median", "baseline", "ratio", "target", "ok")]
+    for m in report["metrics"]:
+        unit = m["unit"]
+        rows.append((
+            m["name"] + ("" if m["applies"] else " (n/a)"),
+            f"{m['value']:.4g} {unit}", f"{m['baseline']:.4g} {unit}",
+            f"{m['ratio']:.2f}", f"<= {m['target']:g}", "yes" if m["ok"] else "NO",
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    for s in report["skipped"]:
+        lines.append(f"skipped {s['name']}: {s['reason']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", required=True, help="S, M, L or ROUNDSxDEMANDSxPARTIES")
+    parser.add_argument("--json", help="write the results here as JSON")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each measurement (default 5)")
+    parser.add_argument("--all", action="store_true", help="also measure the metrics with no target at this size")
+    parser.add_argument("--keep", help="generate and keep the catalogs in this folder")
+    args = parser.parse_args(argv)
+    try:
+        parse_size(args.size)
+    except ValueError as exc:
+        parser.error(str(exc))
+    log = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+    if args.keep:
+        workdir = Path(args.keep)
+        workdir.mkdir(parents=True, exist_ok=True)
+        report = run(args.size, max(1, args.repeat), args.all, workdir, log)
+    else:
+        with tempfile.TemporaryDirectory(prefix="negotrack-bench-") as tmp:
+            report = run(args.size, max(1, args.repeat), args.all, Path(tmp), log)
+    print(table(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    counted = [m for m in report["metrics"] if m["applies"]]
+    return 0 if all(m["ok"] for m in counted) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
