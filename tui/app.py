@@ -18,15 +18,18 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from negotrack.store.analysis import Analysis, Shift, analyze
+from negotrack.store.changes import Change
 from negotrack.store.catalog import load_catalog
 from negotrack.store.model import Catalog
 from negotrack.store.problems import Problem
 from negotrack.store.text import one_line
 
 from .present import legend
+from .session import Opening, Session
 from .widgets.matrix import Matrix, MatrixView
 from .widgets.panels import Banner, DetailPane, RoundHeader
 
@@ -69,6 +72,7 @@ class NegotrackApp(App[int]):
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("e", "edit", "Edit", show=False),
         Binding("E", "errors", "Errors", show=False),
+        Binding("w", "whats_new", "What's new", show=False),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -76,11 +80,14 @@ class NegotrackApp(App[int]):
     class Loaded(Message):
         """A (re)load finished: the catalog and its analysis, or the problems that stopped it."""
 
-        def __init__(self, catalog: Catalog | None, analysis: Analysis | None, problems: list[Problem]) -> None:
+        def __init__(self, catalog: Catalog | None, analysis: Analysis | None, problems: list[Problem],
+                     opening: Opening | None = None, warnings: tuple[str, ...] = ()) -> None:
             super().__init__()
             self.catalog = catalog
             self.analysis = analysis
             self.problems = problems
+            self.opening = opening
+            self.warnings = warnings
 
     def __init__(self, path: str, db_path: str | None = None, history: bool = True, watch: bool = True) -> None:
         super().__init__()
@@ -96,6 +103,13 @@ class NegotrackApp(App[int]):
         self.changed_only = False
         self.selection = Selection()
         self._changes: list[tuple[int, int, int]] = []
+        self.session = Session(self.path, db_path) if history else None
+        self._opened = False
+        #: what changed since the last visit, from the history (empty without it)
+        self.whats_new: tuple[Change, ...] = ()
+        self.fresh: frozenset[tuple[str, str, str]] = frozenset()
+        self._seen_at: str | None = None
+        self._save_timer: Timer | None = None
 
     # -- layout -----------------------------------------------------------------------
 
@@ -131,7 +145,15 @@ class NegotrackApp(App[int]):
         """Read, check and analyse the catalog off the UI thread."""
         catalog, problems = load_catalog(self.path)
         analysis = analyze(catalog) if catalog is not None else None
-        self.post_message(self.Loaded(catalog, analysis, problems))
+        opening, warnings = None, []
+        if catalog is not None and self.session is not None:
+            try:
+                opening, warnings = self.session.loaded(catalog, first=not self._opened)
+            except Exception as exc:  # noqa: BLE001 - history must never stop the catalog from showing
+                warnings = [f"history is unavailable this session: {type(exc).__name__}: {exc}"]
+                self.session = None
+            self._opened = True
+        self.post_message(self.Loaded(catalog, analysis, problems, opening, tuple(warnings)))
 
     @work(exclusive=True, group="watch", exit_on_error=False)
     async def watch_catalog(self) -> None:
@@ -153,6 +175,10 @@ class NegotrackApp(App[int]):
         from .screens.errors import ErrorScreen
 
         self.problems = message.problems
+        for warning in message.warnings:
+            self.notify(one_line(warning, 300), title="history", severity="warning", timeout=10)
+        if message.opening is not None:
+            self._opening(message.opening)
         if message.analysis is None:
             if self.analysis is None:
                 if isinstance(self.screen, ErrorScreen):
@@ -166,6 +192,16 @@ class NegotrackApp(App[int]):
             self.pop_screen()
         self._show_banner()
         self._install(message.analysis)
+
+    def _opening(self, opening: Opening) -> None:
+        view = opening.view
+        if view is not None and self.selection.round_id is None:
+            self.selection = Selection(view.round_id, view.demand_id, view.party_id)
+        self.whats_new, self.fresh, self._seen_at = opening.whats_new, opening.fresh, view.seen_at if view else None
+        if opening.fresh:
+            count = len(opening.fresh)
+            self.notify(f"{count} position{'s' if count != 1 else ''} changed since your last visit (★); w lists them.",
+                        title="What's new", timeout=8)
 
     def _show_banner(self) -> None:
         banner = self.query_one(Banner)
@@ -248,7 +284,8 @@ class NegotrackApp(App[int]):
                 (s := shifts.get((p.id, d.id))) is not None and s.changed for p in parties))
         selected = matrix.selected()
         header.show(analysis.catalog, self.round_index, self.baseline)
-        matrix.show(MatrixView(analysis, rid, shifts, demands, parties))
+        fresh = frozenset((p, d) for r, p, d in self.fresh if r == rid)
+        matrix.show(MatrixView(analysis, rid, shifts, demands, parties, fresh))
         matrix.select(*selected)
 
     @on(DataTable.CellHighlighted, "#matrix")
@@ -267,6 +304,45 @@ class NegotrackApp(App[int]):
         detail = self.query_one(DetailPane)
         if detail.display:
             detail.show(analysis, rid, demand_id, party_id)
+            if self.session is not None and demand_id and party_id:
+                self.load_cell_history(rid, party_id, demand_id)
+        self._schedule_save()
+
+    @work(thread=True, exclusive=True, group="cell-history", exit_on_error=False)
+    def load_cell_history(self, round_id: str, party_id: str, demand_id: str) -> None:
+        if self.session is None:
+            return
+        versions = self.session.cell_history(round_id, party_id, demand_id)
+        self.call_from_thread(self._show_cell_history, (round_id, party_id, demand_id), versions)
+
+    def _show_cell_history(self, key: tuple[str, str, str], versions: list) -> None:
+        analysis = self.analysis
+        if analysis is None or key != (self.selection.round_id, self.selection.party_id, self.selection.demand_id):
+            return  # the user has moved on
+        self.query_one(DetailPane).show(analysis, key[0], key[2], key[1], extra=edit_history_lines(versions))
+
+    def _schedule_save(self) -> None:
+        """Remember where the user is, at most once a second and never on the UI thread."""
+        if self.session is None:
+            return
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(1.0, self.save_view)
+
+    @work(thread=True, exclusive=True, group="save-view", exit_on_error=False)
+    def save_view(self) -> None:
+        if self.session is not None:
+            selection = self.selection
+            self.session.save_view(selection.round_id, selection.demand_id, selection.party_id)
+
+    def on_unmount(self) -> None:
+        if self.session is not None:
+            selection = self.selection
+            try:
+                self.session.save_view(selection.round_id, selection.demand_id, selection.party_id)
+            except Exception:  # noqa: BLE001 - leaving: a failed save must not turn into a traceback
+                pass
+            self.session.close()
 
     # -- actions ------------------------------------------------------------------------
 
@@ -387,6 +463,27 @@ class NegotrackApp(App[int]):
         if self.problems:
             self.push_screen(ErrorScreen(self.path, self.problems, dismissable=True))
 
+    def action_whats_new(self) -> None:
+        from .screens.whats_new import WhatsNewScreen
+
+        def jump(target: tuple[str, str, str] | None) -> None:
+            if target is not None and self.catalog is not None:
+                round_id, party_id, demand_id = target
+                if round_id in [r.id for r in self.catalog.rounds]:
+                    self.round_index = self.catalog.round_index(round_id)
+                    self.refresh_view()
+                    # after the dialog has gone and the table has its focus back
+                    self.call_after_refresh(self._select, demand_id, party_id)
+
+        if self.session is None:
+            self.notify("History is off (--no-history): nothing to compare with.")
+            return
+        self.push_screen(WhatsNewScreen(self.whats_new, self._seen_at), jump)
+
+    def _select(self, demand_id: str, party_id: str) -> None:
+        self.query_one(Matrix).select(demand_id, party_id)
+        self._update_detail()
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
@@ -450,6 +547,31 @@ class NegotrackApp(App[int]):
             Text(f"negotrack stopped on an unexpected error: {type(error).__name__}: {one_line(str(error), 200)} ({where})")
         )
         self._close_messages_no_wait()
+
+
+def edit_history_lines(versions: list) -> list[Text]:
+    """The versions of one position in the file's history (not its history across rounds)."""
+    if not versions:
+        return []
+    lines = [Text("Edit history (versions of the file)", style="bold underline")]
+    for version in versions:
+        position = version.position
+        if position is None:
+            shown = "removed"
+        elif position.get("withdrawn"):
+            shown = "withdrawn"
+        elif "value" in position:
+            low, high = position["value"]
+            shown = f"{low}–{high}" if low != high else f"{low}"
+        else:
+            shown = position.get("stance", "")
+        row = Text(f"{version.taken_at}  ", style="dim")
+        row.append(one_line(shown, 40))
+        if position and position.get("note"):
+            row.append("  ")
+            row.append(one_line(position["note"], 40), style="italic dim")
+        lines.append(row)
+    return lines
 
 
 def crash_log_path() -> Path:

@@ -102,6 +102,8 @@ def legend(compact: bool = False) -> Text:
         text.append(f"{shift.value}{sep}" if compact else f" {shift.value}{sep}")
     text.append("‡", style="yellow")
     text.append(f"disputed{sep}" if compact else f" disputed{sep}")
+    text.append("★", style="bold magenta")
+    text.append(f"new to you{sep}" if compact else f" changed since your last visit{sep}")
     for trend, glyph in TREND_GLYPHS.items():
         text.append(f"{glyph}{trend}{sep}" if compact else f"{glyph} {trend}{sep}", style="dim")
     return text

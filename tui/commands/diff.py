@@ -151,6 +151,22 @@ def diff_doc(changes: list[Change], old_file: str, new_file: str, lines: tuple[d
     }
 
 
+def meaningful(changes: list[Change]) -> list[Change]:
+    """`changes` without the order changes that only restate an addition or a removal.
+
+    Adding a party changes the order list too; that is news only when parties present in
+    both files changed places.
+    """
+    out = []
+    for change in changes:
+        if change.section == "order":
+            both = set(change.old) & set(change.new)
+            if [k for k in change.old if k in both] == [k for k in change.new if k in both]:
+                continue
+        out.append(change)
+    return out
+
+
 def use_colour(choice: str) -> bool:
     if choice != "auto":
         return choice == "always"
@@ -162,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     old, new = _load(args.old), _load(args.new)
     if old is None or new is None:
         return 2
-    changes = doc_changes(catalog_doc(old), catalog_doc(new))
+    changes = meaningful(doc_changes(catalog_doc(old), catalog_doc(new)))
     lines = (line_index(old), line_index(new))
     if args.format == "json":
         from negotrack.store.export.jsondoc import json_text

@@ -22,6 +22,7 @@ def _options(catalog: Catalog) -> list[Option]:
 
 
 class CompareScreen(ModalScreen[None]):
+    AUTO_FOCUS = "#compare-from"
     BINDINGS = [Binding("escape", "dismiss", "Cancel")]
 
     def __init__(self, catalog: Catalog, base: str | None, current: str | None) -> None:

@@ -27,6 +27,7 @@ def citations(catalog: Catalog) -> dict[str, list[str]]:
 
 
 class SourcesScreen(ModalScreen[None]):
+    AUTO_FOCUS = "#sources-table"
     BINDINGS = [
         Binding("escape,s,q", "dismiss", "Close"),
         Binding("o", "open_url", "Open link"),

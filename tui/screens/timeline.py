@@ -79,6 +79,7 @@ def chart(analysis: Analysis, demand_id: str, current: str | None) -> Text:
 
 
 class TimelineScreen(ModalScreen[None]):
+    AUTO_FOCUS = "#timeline-table"
     BINDINGS = [Binding("escape,t,q", "dismiss", "Close")]
 
     def __init__(self, analysis: Analysis, demand_id: str, current: str | None) -> None:

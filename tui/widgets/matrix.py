@@ -38,6 +38,8 @@ class MatrixView:
     shifts: dict[tuple[str, str], Shift | None]
     demands: tuple[Demand, ...]
     parties: tuple[Party, ...]
+    #: (party, demand) of cells that changed since the user's last visit
+    fresh: frozenset[tuple[str, str]] = frozenset()
 
 
 class Matrix(DataTable[Text]):
@@ -87,7 +89,10 @@ class Matrix(DataTable[Text]):
         row = [plain(demand.title, DEMAND_WIDTH), gap_text(demand, view.analysis.gap(view.round_id, demand.id))]
         for party in view.parties:
             cell = view.analysis.cell(view.round_id, party.id, demand.id)
-            row.append(cell_text(demand, cell, view.shifts.get((party.id, demand.id)), self._width))
+            text = cell_text(demand, cell, view.shifts.get((party.id, demand.id)), self._width)
+            if (party.id, demand.id) in view.fresh:
+                text = Text("★", style="bold magenta") + text
+            row.append(text)
         return row
 
     def selected(self) -> tuple[str | None, str | None]:

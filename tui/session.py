@@ -1,0 +1,66 @@
+"""What the dashboard remembers between runs, through store.history (always off the UI thread).
+
+The app calls these from thread workers only; History serializes its own calls.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from negotrack.store.changes import Change, split_key
+from negotrack.store.history import CellVersion, History, HistoryError, ViewState
+from negotrack.store.model import Catalog
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the first load learned from the history: where the user was, and what changed since."""
+
+    view: ViewState | None
+    whats_new: tuple[Change, ...] = ()
+    warnings: tuple[str, ...] = ()
+    #: (round, party, demand) of every position that changed since the last visit
+    fresh: frozenset[tuple[str, str, str]] = field(default_factory=frozenset)
+
+
+class Session:
+    def __init__(self, catalog_path: str, db_path: str | None) -> None:
+        self.catalog_path = catalog_path
+        self.db_path = db_path
+        self.history: History | None = None
+        self._hash: str | None = None
+
+    def loaded(self, catalog: Catalog, first: bool) -> tuple[Opening | None, list[str]]:
+        """Record `catalog`; on the first load also read the last visit. Returns warnings too."""
+        warnings: list[str] = []
+        if self.history is None:
+            self.history, opened = History.open(self.catalog_path, self.db_path)
+            warnings += opened
+        history = self.history
+        opening = None
+        if first:
+            view = history.view_state()
+            changes = history.changes_since(view.seen_hash if view else None, catalog)
+            fresh = frozenset(split_key(c.key) for c in changes if c.section == "positions")
+            opening = Opening(view, tuple(changes), tuple(warnings), fresh)
+        try:
+            history.record(catalog)
+        except HistoryError as exc:
+            warnings.append(str(exc))
+        self._hash = history.content_hash(catalog)
+        warnings += history.take_warnings()
+        return opening, warnings
+
+    def save_view(self, round_id: str | None, demand_id: str | None, party_id: str | None) -> None:
+        if self.history is None or self._hash is None:
+            return
+        now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.history.save_view_state(ViewState(round_id, party_id, demand_id, self._hash, now))
+
+    def cell_history(self, round_id: str, party_id: str, demand_id: str) -> list[CellVersion]:
+        return self.history.cell_history(round_id, party_id, demand_id) if self.history else []
+
+    def close(self) -> None:
+        if self.history is not None:
+            self.history.close()
