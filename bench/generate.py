@@ -158,27 +158,29 @@ def generate(size: str, seed: int = 0) -> str:
             w.scalar("    ", "note", w.sentence(8, 30))
     out("")
 
-    # demands: about 45 % scale, 35 % numeric, 20 % free text
+    # demands: 4 in 9 scale, 3 in 9 numeric, 2 in 9 free text, in a fixed pattern so that even
+    # the smallest size has every kind
+    kinds = ("scale", "number", "text", "scale", "number", "scale", "number", "scale", "text")
     demands: list[tuple[str, str, object]] = []  # (id, kind, scale | unit | phrases)
     out("demands:")
     for i in range(n_demands):
         topic = TOPICS[i % len(TOPICS)]
         did = f"d{i + 1:02d}-" + "".join(c if c.isascii() and c.isalnum() else "-" for c in topic).strip("-")
         did = did if did[-1] != "-" else did + "x"
-        roll = rng.random()
+        kind = kinds[i % len(kinds)]
         out(f"  {did}:")
         out(f"    title: {topic[0].upper() + topic[1:]} ({i + 1})")
         if rng.random() < 0.6:
             w.scalar("    ", "note", w.sentence(10, 40))
         if rng.random() < 0.5:
             out("    keywords: [" + ", ".join(rng.sample(WORDS[:60], 4)) + "]")
-        if roll < 0.45:
+        if kind == "scale":
             scale = SCALES[i % len(SCALES)]
             out("    scale:")
             for stance in scale:
                 out(f"      - {stance}")
             demands.append((did, "scale", scale))
-        elif roll < 0.80:
+        elif kind == "number":
             unit = rng.choice(UNITS)
             out(f"    unit: {unit}")
             demands.append((did, "number", unit))

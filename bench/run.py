@@ -86,7 +86,7 @@ class Metric:
     def as_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "value": self.value, "baseline": self.baseline,
-            "ratio": round(self.ratio, 4), "target": self.target, "ok": self.ok,
+            "ratio": self.ratio, "target": self.target, "ok": self.ok,
             "unit": self.unit, "description": self.description, "applies": self.applies,
             "samples": [round(s, 6) for s in self.samples],
             "baseline_samples": [round(s, 6) for s in self.baseline_samples],
