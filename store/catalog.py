@@ -203,7 +203,7 @@ class _Builder:
             node = get("format")
             version = as_number(node) if isinstance(node, ScalarNode) else None
             if version != FORMAT_VERSION:
-                self.error(node, f"format `{getattr(node, 'value', '?')}` is not supported; this negotrack reads format {FORMAT_VERSION}")
+                self.error(node, f"format `{getattr(node, 'value', '?')}` is not supported; write `format: {FORMAT_VERSION}` (a number), the only version so far")
         title = self.text(get("title"), "`title`")
         description = self.text(get("description"), "`description`")
         parties = self.parties(get("parties"))
@@ -386,7 +386,7 @@ class _Builder:
             if flag is None:
                 self.error(e["withdrawn"][1], "`withdrawn` must be `true` or `false`")
             withdrawn = bool(flag)
-        report = self.long_reading(e, demand, where, optional=withdrawn)
+        report = self.long_reading(node, e, demand, where, optional=withdrawn)
         status = self.text(e["status"][1], "`status`") if "status" in e else None
         if status is not None and status not in STATUSES:
             self.error(e["status"][1], f"status `{status}` is not one of: {', '.join(STATUSES)}{did_you_mean(status, STATUSES)}")
@@ -414,7 +414,7 @@ class _Builder:
             e = self.mapping(item, f"a disputed report of {where}", DISPUTED_KEYS)
             if e is None:
                 continue
-            report = self.long_reading(e, demand, f"a disputed report of {where}", optional=False)
+            report = self.long_reading(item, e, demand, f"a disputed report of {where}", optional=False)
             sources = self.sources_of(e, f"a disputed report of {where}") or ()
             note = self.text(e["note"][1], "`note`") if "note" in e else None
             if report is not None:
@@ -422,7 +422,7 @@ class _Builder:
                 out.append(Report(report.stance, report.value, sources, note, m.line + 1, m.column + 1))
         return out
 
-    def long_reading(self, e: dict[str, tuple[Node, Node]], demand: Demand, where: str, optional: bool) -> Report | None:
+    def long_reading(self, node: Node, e: dict[str, tuple[Node, Node]], demand: Demand, where: str, optional: bool) -> Report | None:
         wanted, other = ("value", "stance") if demand.kind == "number" else ("stance", "value")
         if other in e:
             kind = f"numeric (unit: {demand.unit})" if demand.kind == "number" else (
@@ -431,7 +431,7 @@ class _Builder:
             return None
         if wanted not in e or is_null(e[wanted][1]):
             if not optional:
-                anchor = e[wanted][1] if wanted in e else next(iter(e.values()))[0]
+                anchor = e[wanted][1] if wanted in e else node
                 self.error(anchor, f"{where} needs `{wanted}` (or `withdrawn: true`)")
             return None
         return self.reading(e[wanted][1], demand, where)
@@ -445,7 +445,8 @@ class _Builder:
             return Report(value=value) if value is not None else None
         stance = self.text(node, f"the stance of {where}")
         if stance is None:
-            self.error(node, f"the stance of {where} is empty")
+            if isinstance(node, ScalarNode):  # a list or mapping was reported by text()
+                self.error(node, f"the stance of {where} is empty")
             return None
         if demand.scale is not None and stance not in demand.scale:
             self.error(node, f"stance `{stance}` is not on the scale of `{demand.id}`: {', '.join(demand.scale)}{did_you_mean(stance, demand.scale)}")

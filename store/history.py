@@ -48,6 +48,8 @@ ENV_DB = "NEGOTRACK_DB"
 CHECKPOINT_EVERY = 500
 #: deltas bigger than this go to a blob of their own, so the often rewritten file stays small
 INLINE_DELTA_BYTES = 16_384
+#: deltas since the last full document may add up to its size, but always to this much
+MIN_CHECKPOINT_BYTES = 65_536
 #: full documents kept in memory (the latest, and the one `version` rebuilt last)
 DOC_CACHE_SIZE = 3
 
@@ -207,7 +209,7 @@ def _opt(row: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> bool:
     return value is None or (isinstance(value, kind) and not isinstance(value, bool))
 
 
-def _check_row(doc_id: str, row: dict[str, Any], deep: bool) -> None:
+def _check_row(doc_id: str, row: dict[str, Any]) -> None:
     """Raise StorageError unless `row` is a snapshot row this version can use."""
     ok = (
         isinstance(row.get("taken_at"), str)
@@ -218,7 +220,7 @@ def _check_row(doc_id: str, row: dict[str, Any], deep: bool) -> None:
         and _opt(row, "delta_bytes", int) and _opt(row, "full_bytes", int)
         and any(row.get(k) is not None for k in ("delta", "delta_blob", "full"))
     )
-    if ok and deep and row.get("delta") is not None:
+    if ok and row.get("delta") is not None:
         sections = ("meta", "order", *SECTIONS)
         ok = all(
             isinstance(c, dict) and c.get("section") in sections and isinstance(c.get("key"), str)
@@ -230,8 +232,9 @@ def _check_row(doc_id: str, row: dict[str, Any], deep: bool) -> None:
 
 
 def _check_tables(tables: dict[str, dict[str, Any]] | None) -> None:
+    """Raise StorageError unless every snapshot row is one this version can use."""
     for doc_id, row in (tables or {}).get("snapshots", {}).items():
-        _check_row(doc_id, row, deep=True)
+        _check_row(doc_id, row)
 
 
 # -- the store ---------------------------------------------------------------------------------
@@ -251,7 +254,7 @@ class History:
         self._mutex = threading.RLock()
         self._warnings: list[str] = []
         if persistent:
-            self._db = TinyDB(db_path, storage=SafeJSONStorage)
+            self._db = TinyDB(db_path, storage=SafeJSONStorage, validate=_check_tables)
             self._lock: FileLock | NoLock = FileLock(db_path + ".lock")
             self._blobs: BlobStore = BlobStore(db_path + ".blobs")
         else:
@@ -288,8 +291,7 @@ class History:
                 remove_stale_temps(path)
                 history._blobs.remove_stale_temps()
                 try:
-                    tables = history._storage.read()
-                    _check_tables(tables)
+                    tables = history._storage.read()  # checked by _check_tables
                 except StorageError as exc:
                     moved = move_aside(path)
                     history._storage.refresh()
@@ -333,15 +335,12 @@ class History:
     def _rows(self) -> list[Document]:
         """Every snapshot row, oldest first; recovers (moves aside) a database that went bad."""
         try:
-            rows = self._snapshots.all()
-            for row in rows:
-                _check_row(str(row.doc_id), row, deep=False)
+            rows = self._snapshots.all()  # the storage checked them (_check_tables) when it read them
         except StorageError as exc:
             with self._lock:
                 self._storage.refresh()
                 try:
                     rows = self._snapshots.all()
-                    _check_tables(self._storage.read())
                 except StorageError:
                     try:
                         moved = move_aside(self.db_path)
@@ -498,7 +497,7 @@ class History:
         since = delta_bytes
         for n, row in enumerate(reversed(rows), start=1):
             if row.get("full") is not None:
-                return n >= self.checkpoint_every or since >= (row.get("full_bytes") or 0)
+                return n >= self.checkpoint_every or since >= max(row.get("full_bytes") or 0, MIN_CHECKPOINT_BYTES)
             since += row.get("delta_bytes") or 0
         return True
 

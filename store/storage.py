@@ -28,7 +28,7 @@ import os
 import re
 import tempfile
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from tinydb.storages import Storage
 
@@ -139,42 +139,64 @@ class SafeJSONStorage(Storage):
     """A TinyDB storage that never leaves a half-written file behind.
 
     `read` returns the tables (or None for a missing or empty file) and raises StorageError
-    when the file cannot be read or is not `{table: {doc_id: {...}}}`. Thread-safe for one
-    History at a time; the cross-process lock is the caller's (see FileLock).
+    when the file cannot be read or is not `{table: {doc_id: {...}}}`; `validate(tables)` may
+    check more and raise StorageError too (it runs only on content this object did not write).
+    The parsed content is cached: a read costs a `stat` while the file is unchanged, and after
+    `refresh()` a read of the bytes (compared with what was parsed, never trusting the stat
+    alone, whose inode and mtime can repeat). Thread-safe; the lock between processes is the
+    caller's (see FileLock).
     """
 
-    def __init__(self, path: str, create_dirs: bool = True) -> None:
+    def __init__(self, path: str, create_dirs: bool = True,
+                 validate: Callable[[dict[str, dict[str, Any]]], None] | None = None) -> None:
         super().__init__()
         self.path = os.fspath(path)
         if create_dirs:
             os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        self._validate = validate
         self._lock = threading.RLock()
         self._cache: dict[str, dict[str, Any]] | None = None
+        self._raw: bytes | None = None
         self._sig: tuple[int, int, int, int] | None = None
+        self._verify = False
 
     def refresh(self) -> None:
-        """Forget the cache: the next read goes to the file (done inside the lock before a write)."""
+        """Make the next read check the file's bytes (done inside the lock before a write)."""
         with self._lock:
-            self._cache, self._sig = None, None
+            self._verify = True
+
+    def _forget(self) -> None:
+        self._cache, self._raw, self._sig, self._verify = None, None, None, False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         with self._lock:
             try:
                 fh = open(self.path, "rb")
             except FileNotFoundError:
-                self._cache, self._sig = None, None
+                self._forget()
                 return None
             except OSError as exc:
+                self._forget()
                 raise StorageError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
             with fh:
                 try:
                     sig = _signature(os.fstat(fh.fileno()))
-                    if self._cache is None or sig != self._sig:
-                        self._cache = self._parse(fh.read())
-                        self._sig = sig
+                    fresh = self._cache is not None and sig == self._sig and not self._verify
+                    data = None if fresh else fh.read()
                 except OSError as exc:
-                    self._cache, self._sig = None, None
+                    self._forget()
                     raise StorageError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
+            if data is not None:
+                if self._cache is None or data != self._raw:
+                    try:
+                        parsed = self._parse(data)
+                        if self._validate is not None and parsed:
+                            self._validate(parsed)
+                    except StorageError:
+                        self._forget()
+                        raise
+                    self._cache, self._raw = parsed, data
+                self._sig, self._verify = sig, False
             if not self._cache:
                 return None
             # TinyDB replaces whole tables in what it gets before writing it back: hand out
@@ -205,14 +227,14 @@ class SafeJSONStorage(Storage):
                 atomic_write(self.path, payload)
                 sig = _signature(os.stat(self.path))
             except BaseException:
-                self._cache, self._sig = None, None
+                self._forget()
                 raise
             self._cache = {name: dict(table) for name, table in data.items()}
-            self._sig = sig
+            self._raw, self._sig, self._verify = payload, sig, False
 
     def close(self) -> None:
         with self._lock:
-            self._cache, self._sig = None, None
+            self._forget()
 
 
 class BlobStore:
@@ -232,7 +254,7 @@ class BlobStore:
         path = os.path.join(self.folder, name)
         if not os.path.isfile(path) or os.path.getsize(path) != len(data):
             if not os.path.isdir(self.folder):
-                os.makedirs(self.folder, exist_ok=True)
+                os.makedirs(self.folder, mode=0o700, exist_ok=True)
                 fsync_dir(os.path.dirname(os.path.abspath(self.folder)))
             atomic_write(path, data)
         return name, len(data)

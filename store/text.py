@@ -18,9 +18,15 @@ def _visible(match: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
-def clean(text: str) -> str:
-    """`text` with every control character replaced by a visible stand-in (ESC -> ␛)."""
-    return _UNSAFE.sub(_visible, text) if _UNSAFE.search(text) else text
+def clean(text: str, newlines: bool = True) -> str:
+    """`text` with every control character replaced by a visible stand-in (ESC -> ␛).
+
+    With `newlines=False` line breaks are made visible too (␊), for output that must stay
+    one line per record, such as `FILE:LINE:COL: error: ...`.
+    """
+    if _UNSAFE.search(text):
+        text = _UNSAFE.sub(_visible, text)
+    return text if newlines else text.replace("\n", "\u240a").replace("\t", "\u2409")
 
 
 def one_line(text: str, width: int | None = None) -> str:

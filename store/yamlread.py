@@ -78,21 +78,17 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
 
 
 _BLOCK_PREFIX = re.compile(r"^[ \t\-?:]*", re.M)
-_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def _may_nest_deeply(text: str) -> bool:
-    """A cheap upper bound on nesting depth; only a file that passes it is checked for real."""
+    """A sound upper bound on nesting depth, so that most files skip the exact check.
+
+    Every flow level needs its own `[` or `{`, and every block level needs indentation or a
+    `- `/`? `/`: ` on its line; closing brackets are not counted because one inside a quoted
+    string would hide real depth (seen: `["]", ["]", ...` crashed libyaml).
+    """
     block = max((m.end() - m.start() for m in _BLOCK_PREFIX.finditer(text)), default=0)
-    if block > MAX_DEPTH:
-        return True
-    depth = peak = 0
-    for m in _BRACKETS.finditer(text):
-        depth += 1 if m.group() in "[{" else -1
-        peak = max(peak, depth)
-        if peak + block > MAX_DEPTH:
-            return True
-    return False
+    return block + text.count("[") + text.count("{") > MAX_DEPTH
 
 
 def _too_deep(text: str, file: str) -> Problem | None:
@@ -121,9 +117,15 @@ def _too_deep(text: str, file: str) -> Problem | None:
     return None
 
 
-def _syntax_problem(exc: yaml.YAMLError, file: str) -> Problem:
+def _syntax_problem(exc: yaml.YAMLError, file: str, text: str) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if isinstance(exc, yaml.reader.ReaderError):
+        # no mark: the reader only knows the character's offset in the text
+        head = text[: exc.position]
+        line, column = head.count("\n") + 1, exc.position - (head.rfind("\n") + 1) + 1
+        return Problem(file, line, column, f"YAML syntax: unacceptable character #x{exc.character:04x}: "
+                       f"{exc.reason}; delete it, or write it as an escape inside double quotes")
     if isinstance(exc, yaml.MarkedYAMLError):
         parts = [p for p in (exc.context, exc.problem) if p]
         message = ", ".join(parts) or "invalid YAML"
@@ -195,7 +197,7 @@ def compose(text: str, file: str) -> Composed:
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as exc:
-        return Composed(None, [_syntax_problem(exc, file)])
+        return Composed(None, [_syntax_problem(exc, file, text)])
     finally:
         loader.dispose()
     if root is None or (isinstance(root, ScalarNode) and root.tag == PLAIN and root.value in NULLS):
@@ -220,7 +222,9 @@ def as_number(node: ScalarNode) -> int | float | None:
         return None
     value = node.value
     if _INT.match(value):
-        return int(value)
+        # beyond a float's range the analysis could not compare it (and int() of very long
+        # digit strings raises): such a "number" is refused like 1e400
+        return int(value) if len(value.lstrip("+-")) <= 300 else None
     if _FLOAT.match(value):
         number = float(value)
         return number if math.isfinite(number) else None

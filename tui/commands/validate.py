@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
             found.extend({**p.as_dict(), "message": clean(p.message), "file": clean(p.file)} for p in problems)
             continue
         for problem in problems:
-            print(clean(str(problem)))
+            print(clean(str(problem), newlines=False))
         if catalog is not None:
             print(f"{clean(file)}: ok: {catalog.summary()}")
         else:
