@@ -366,3 +366,26 @@ def test_the_store_never_imports_textual():
     code = ("import sys, negotrack.store.history, negotrack.store.storage;"
             "sys.exit(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_checkpoint_is_taken_once_the_deltas_outweigh_the_full_document(open_history, monkeypatch):
+    import negotrack.store.history as history_module
+
+    monkeypatch.setattr(history_module, "MIN_CHECKPOINT_BYTES", 0)
+    history = open_history(checkpoint_every=1000)
+    spec = base_spec()
+    catalogs = []
+    for step in range(12):
+        round_of(spec, "r1")["positions"]["a"]["text"] = f"a long statement number {step} " * 8
+        catalogs.append(build(spec))
+        history.record(catalogs[-1])
+    with open(history.db_path, encoding="utf-8") as fh:
+        rows = json.load(fh)["snapshots"]
+    full = [int(k) for k, row in sorted(rows.items(), key=lambda kv: int(kv[0])) if row.get("full")]
+    assert len(full) >= 2 and full[0] == 1
+    # Between two full copies the deltas add up to at least the size of the earlier one.
+    since = sum(rows[str(i)]["delta_bytes"] for i in range(full[0] + 1, full[1] + 1))
+    assert since >= rows[str(full[0])]["full_bytes"]
+    assert since - rows[str(full[1])]["delta_bytes"] < rows[str(full[0])]["full_bytes"]
+    fresh = open_history(checkpoint_every=1000)
+    assert [fresh.version(s.id) for s in fresh.snapshots()] == [catalog_doc(c) for c in catalogs]
