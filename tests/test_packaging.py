@@ -1,0 +1,40 @@
+"""The installed distribution holds every package of the source tree, and store/ stays screen-free."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_source_package_is_listed_in_pyproject():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(config["packages"])
+    found = set()
+    for top in ("store", "tui"):
+        for init in (ROOT / top).rglob("__init__.py"):
+            parts = init.parent.relative_to(ROOT).parts
+            found.add(".".join(("negotrack", *parts)))
+    assert found == listed, f"pyproject lists {sorted(listed)} but the tree has {sorted(found)}"
+
+
+def test_store_never_imports_textual():
+    code = (
+        "import sys, negotrack.store, negotrack.store.analysis, negotrack.store.changes, "
+        "negotrack.store.history, negotrack.store.export, negotrack.store.schema; "
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_validate_does_not_load_textual():
+    code = (
+        "import sys; from negotrack.tui.cli import main; "
+        f"main(['validate', {str(ROOT / 'positions.yaml')!r}]); print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
