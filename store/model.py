@@ -172,7 +172,12 @@ class Catalog:
         return sum(len(r.positions) for r in self.rounds)
 
     def summary(self) -> str:
-        return (
-            f"{len(self.parties)} parties, {len(self.demands)} demands, "
-            f"{len(self.rounds)} rounds, {self.position_count} positions"
-        )
+        def count(n: int, one: str, many: str) -> str:
+            return f"{n} {one if n == 1 else many}"
+
+        return ", ".join((
+            count(len(self.parties), "party", "parties"),
+            count(len(self.demands), "demand", "demands"),
+            count(len(self.rounds), "round", "rounds"),
+            count(self.position_count, "position", "positions"),
+        ))

@@ -130,7 +130,7 @@ def test_base_catalog_is_valid_and_summarised() -> None:
     assert catalog.title == "Talks"
     assert catalog.path == FILE
     assert catalog.format == 1
-    assert catalog.summary() == "3 parties, 3 demands, 1 rounds, 0 positions"
+    assert catalog.summary() == "3 parties, 3 demands, 1 round, 0 positions"
 
 
 def test_summary_counts_positions() -> None:
@@ -142,7 +142,7 @@ def test_summary_counts_positions() -> None:
           ceasefire: temporary truce
         """))
     assert catalog.position_count == 3
-    assert catalog.summary() == "3 parties, 3 demands, 1 rounds, 3 positions"
+    assert catalog.summary() == "3 parties, 3 demands, 1 round, 3 positions"
 
 
 def test_file_order_of_parties_demands_sources_and_rounds_is_kept() -> None:

@@ -72,7 +72,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, st
 def test_valid_file_exits_0_with_a_one_line_summary(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "validate", files["good"])
     assert status == 0
-    assert out == f"{files['good']}: ok: 2 parties, 2 demands, 1 rounds, 3 positions\n"
+    assert out == f"{files['good']}: ok: 2 parties, 2 demands, 1 round, 3 positions\n"
     assert err == ""
 
 
@@ -285,7 +285,7 @@ def test_installed_console_script_validates(files: dict[str, Path]) -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == f"{files['good']}: ok: 2 parties, 2 demands, 1 rounds, 3 positions"
+    assert lines[0] == f"{files['good']}: ok: 2 parties, 2 demands, 1 round, 3 positions"
     assert [line.split(": error: ")[0] for line in lines[1:]] == [f"{files['bad']}:2:1", f"{files['bad']}:23:20"]
     assert proc.stderr == f"{files['bad']}: 2 errors\n"
 
