@@ -201,6 +201,13 @@ def default_db_path(catalog_path: str) -> str:
     return os.path.join(platformdirs.user_data_dir("negotrack", appauthor=False), name)
 
 
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either does not exist (yet)
+        return False
+
+
 # -- checking what was read ----------------------------------------------------------------
 
 
@@ -284,6 +291,10 @@ class History:
         """
         path = os.path.abspath(os.path.expanduser(db_path)) if db_path else default_db_path(catalog_path)
         warnings: list[str] = []
+        if _same_file(path, catalog_path):  # `--db positions.yaml`: never move the catalog aside
+            warnings.append(f"the history database {path} would be the catalog itself; "
+                            "history is kept in memory only this session (pass another --db)")
+            return cls(path, persistent=False, checkpoint_every=checkpoint_every, catalog_path=catalog_path), warnings
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             history = cls(path, persistent=True, checkpoint_every=checkpoint_every, catalog_path=catalog_path)

@@ -243,6 +243,21 @@ def test_a_database_that_cannot_be_created_falls_back_to_memory(tmp_path, writer
         assert doc_to_hash(history.version(1)) == catalog_to_hash(make(1, 0))
 
 
+def test_the_catalog_itself_is_never_used_as_the_database(tmp_path, writer):
+    _, make = writer
+    catalog = tmp_path / "positions.yaml"
+    catalog.write_bytes(b"format: 1\ntitle: mine\n")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(catalog)
+    for db in (catalog, link):
+        history, warnings = History.open(str(catalog), str(db))
+        assert "catalog itself" in warnings[0] and not history.persistent
+        with history:
+            history.record(make(1, 0))
+    assert catalog.read_bytes() == b"format: 1\ntitle: mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.yaml", "positions.yaml", "writer.py"]
+
+
 def test_a_database_from_a_newer_version_is_left_alone(tmp_path, writer):
     _, make = writer
     db = tmp_path / "db.json"
