@@ -389,3 +389,43 @@ def test_a_checkpoint_is_taken_once_the_deltas_outweigh_the_full_document(open_h
     assert since - rows[str(full[1])]["delta_bytes"] < rows[str(full[0])]["full_bytes"]
     fresh = open_history(checkpoint_every=1000)
     assert [fresh.version(s.id) for s in fresh.snapshots()] == [catalog_doc(c) for c in catalogs]
+
+
+def test_one_history_shared_by_threads_keeps_everything(open_history):
+    import threading
+
+    history = open_history()
+    catalogs = []
+    for step in range(15):
+        spec = base_spec()
+        round_of(spec, "r1")["positions"]["a"]["ratio"] = 100 + step
+        catalogs.append(build(spec))
+    errors: list[BaseException] = []
+
+    def guarded(fn):
+        def run():
+            try:
+                fn()
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+        return run
+
+    def recorder():
+        for catalog in catalogs:
+            history.record(catalog)
+
+    def viewer():
+        for step in range(40):
+            history.save_view_state(ViewState(round_id=f"r{step}"))
+            history.snapshots()
+            history.cell_history("r1", "a", "ratio")
+
+    threads = [threading.Thread(target=guarded(fn)) for fn in (recorder, viewer, viewer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [s.hash for s in history.snapshots()] == [catalog_to_hash(c) for c in catalogs]
+    assert history.view_state().round_id == "r39"
+    assert len(history.cell_history("r1", "a", "ratio")) == 15
