@@ -7,6 +7,7 @@ scalars are interpreted by the model builder with YAML 1.2 core rules (only
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -77,18 +78,64 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
-_BLOCK_PREFIX = re.compile(r"^[ \t\-?:]*", re.M)
+#: Characters that may stand on a "flat" line: no bracket, nothing that could open or close a
+#: quoted scalar or a comment, no line break other than `\n`.
+_FLAT = r"[^\[\]{}\"'#\n\r\x85\u2028\u2029]"
+#: A line whose only brackets are unnested, balanced `[...]` or `{...}` pairs, such as
+#: `sources: [a, b]` or `ratio: [3, 13]`.
+_FLAT_LINE = re.compile(rf"{_FLAT}*(?:\[{_FLAT}*\]{_FLAT}*|\{{{_FLAT}*\}}{_FLAT}*)+")
+
+
+@functools.lru_cache(maxsize=None)
+def _block_prefix_of(length: int) -> re.Pattern[str]:
+    """A line that starts with `length` or more characters of indentation or `- `/`? `/`: `."""
+    return re.compile(rf"(?:\A|\n)[ \t\-?:]{{{length}}}")
+
+
+def _flow_openers(text: str, limit: int) -> int:
+    """An upper bound on flow nesting depth: every `[` and `{` outside flat lines, plus one
+    for all flat lines together; counting stops once it passes `limit`.
+
+    A flat line holds no quote and no `#`, so it lies wholly inside or wholly outside any
+    quoted scalar, comment or block scalar: either all its brackets are text, or each of its
+    pairs opens and closes one flow level. Flat lines therefore add at most one level while
+    they last and nothing after; closing brackets anywhere else are never trusted.
+    """
+    count = flat = 0
+    n = len(text)
+    square, curly = text.find("["), text.find("{")
+    while square >= 0 or curly >= 0:
+        at = square if curly < 0 or 0 <= square < curly else curly
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        if end < 0:
+            end = n
+        if _FLAT_LINE.fullmatch(text, start, end):
+            flat = 1
+        else:
+            count += text.count("[", start, end) + text.count("{", start, end)
+            if count + flat > limit:
+                break
+        if 0 <= square <= end:
+            square = text.find("[", end)
+        if 0 <= curly <= end:
+            curly = text.find("{", end)
+    return count + flat
 
 
 def _may_nest_deeply(text: str) -> bool:
     """A sound upper bound on nesting depth, so that most files skip the exact check.
 
-    Every flow level needs its own `[` or `{`, and every block level needs indentation or a
-    `- `/`? `/`: ` on its line; closing brackets are not counted because one inside a quoted
-    string would hide real depth (seen: `["]", ["]", ...` crashed libyaml).
+    Every flow level needs its own `[` or `{` (see `_flow_openers` for the flat lines, whose
+    levels close on the line), and every block level needs indentation or a `- `/`? `/`: `
+    on its line. Closing brackets are not trusted elsewhere because one inside a quoted string
+    would hide real depth (seen: `["]", ["]", ...` crashed libyaml).
     """
-    block = max((m.end() - m.start() for m in _BLOCK_PREFIX.finditer(text)), default=0)
-    return block + text.count("[") + text.count("{") > MAX_DEPTH
+    flow = _flow_openers(text, MAX_DEPTH)
+    if flow > MAX_DEPTH:
+        return True
+    # block + flow > MAX_DEPTH, with block the longest prefix of any line
+    return _block_prefix_of(MAX_DEPTH - flow + 1).search(text) is not None
 
 
 def _too_deep(text: str, file: str) -> Problem | None:
@@ -189,7 +236,9 @@ def compose(text: str, file: str) -> Composed:
         if deep is not None:
             return Composed(None, [deep])
     # Anchors are found before composing, so an alias bomb is refused before it is built.
-    if _MAY_HAVE_PROPERTIES.search(text):
+    # `in` is a fast substring search; the regex only decides about a `!` (a tag or an
+    # exclamation mark in prose), and would match anything with `&` or `*` anyway.
+    if "&" in text or "*" in text or ("!" in text and _MAY_HAVE_PROPERTIES.search(text)):
         properties = _property_problems(text, file)
         if properties:
             return Composed(None, properties)
