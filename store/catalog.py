@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import ROLES, STATUSES, Catalog, Demand, Party, Position, Report, Round, Source, Value
 from .problems import Problem, did_you_mean
-from .yamlread import HARMLESS_TAGS, MAP, PLAIN, SEQ, STR, as_bool, as_number, compose, decode, is_null, kind_name, tag_problem
+from .yamlread import HARMLESS_TAGS, MAP, PLAIN, SEQ, STR, as_bool, as_number, compose, decode, is_null, kind_name, paused_gc, tag_problem
 
 TOP_KEYS = ("format", "title", "description", "parties", "demands", "sources", "rounds")
 PARTY_KEYS = ("name", "role", "note")
@@ -53,11 +53,13 @@ def parse_catalog(data: bytes | str, file: str = "<catalog>") -> tuple[Catalog |
             return None, problems
     else:
         text = data
-    composed = compose(text, file)
-    if composed.root is None:
-        return None, composed.problems
-    builder = _Builder(file)
-    catalog = builder.build(composed.root)
+    with paused_gc():
+        composed = compose(text, file)
+        if composed.root is None:
+            return None, composed.problems
+        builder = _Builder(file)
+        catalog = builder.build(composed.root)
+        del composed  # the node tree goes before the caller analyses the model
     problems = sorted(builder.problems, key=lambda p: (p.line, p.column))
     return (None if problems else catalog), problems
 

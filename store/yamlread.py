@@ -7,9 +7,13 @@ scalars are interpreted by the model builder with YAML 1.2 core rules (only
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import math
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -50,6 +54,36 @@ class CatalogLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         return MAP
 
 
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a catalog is read and analysed.
+
+    Composing allocates a node (and two marks) for every scalar, and each allocation counts
+    toward the collector's thresholds: a 5 MB catalog triggered full collections over an
+    ever larger tree, which cost more than the parsing itself (1.7-2.6 s against 0.5 s).
+    Nodes, the model and the analysis hold no reference cycles, so reference counting frees
+    them as before; the collector resumes when the last concurrent reader is done.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 @dataclass(frozen=True, slots=True)
 class Composed:
     root: Node | None
@@ -88,8 +122,24 @@ _FLAT_LINE = re.compile(rf"{_FLAT}*(?:\[{_FLAT}*\]{_FLAT}*|\{{{_FLAT}*\}}{_FLAT}
 
 @functools.lru_cache(maxsize=None)
 def _block_prefix_of(length: int) -> re.Pattern[str]:
-    """A line that starts with `length` or more characters of indentation or `- `/`? `/`: `."""
-    return re.compile(rf"(?:\A|\n)[ \t\-?:]{{{length}}}")
+    """`length` characters of indentation or `- `/`? `/`: `, matched at the start of the text.
+
+    Lines after the first are searched with `_line_prefix_of` (a leading newline), not with
+    one pattern that starts `(?:\\A|\\n)`: that would cost the regex engine its fast scan for
+    the literal newline (8 ms instead of 60 ms on 5 MB).
+    """
+    return re.compile(rf"[ \t\-?:]{{{length}}}")
+
+
+def _has_block_prefix(text: str, length: int) -> bool:
+    """Does any line start with `length` or more spaces, tabs, `-`, `?` or `:`?"""
+    head = _block_prefix_of(length)
+    return head.match(text) is not None or _line_prefix_of(length).search(text) is not None
+
+
+@functools.lru_cache(maxsize=None)
+def _line_prefix_of(length: int) -> re.Pattern[str]:
+    return re.compile(rf"\n[ \t\-?:]{{{length}}}")
 
 
 def _flow_openers(text: str, limit: int) -> int:
@@ -135,7 +185,7 @@ def _may_nest_deeply(text: str) -> bool:
     if flow > MAX_DEPTH:
         return True
     # block + flow > MAX_DEPTH, with block the longest prefix of any line
-    return _block_prefix_of(MAX_DEPTH - flow + 1).search(text) is not None
+    return _has_block_prefix(text, MAX_DEPTH - flow + 1)
 
 
 def _too_deep(text: str, file: str) -> Problem | None:

@@ -1,0 +1,100 @@
+"""The shortcuts taken for speed (issue 7) keep the validator's guarantees."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import generate  # noqa: E402
+
+from negotrack.store import yamlread  # noqa: E402
+from negotrack.store.catalog import parse_catalog  # noqa: E402
+
+DEEP = "nesting deeper than 64 levels"
+
+
+def test_ordinary_catalogs_skip_the_exact_depth_pass():
+    text = generate("M")
+    assert text.count("[") > 1000  # ranges and source lists: each on a flat line
+    assert yamlread._flow_openers(text, 64) == 1
+    assert not yamlread._may_nest_deeply(text)
+
+
+def test_flat_lines_inside_a_quoted_scalar_do_not_hide_real_depth():
+    text = 'title: "opens here\n  [a] [b]\n  ]]]]]]]]\n  closes here"\nparties: ' + "[\n" * 70 + "x" + "]" * 70 + "\n"
+    assert yamlread._may_nest_deeply(text)
+    _, problems = parse_catalog(text, "deep.yaml")
+    assert [p.message for p in problems if DEEP in p.message]
+
+
+def test_nested_pairs_on_one_line_are_counted():
+    text = "title: t\nparties: " + "[" * 70 + "]" * 70 + "\n"
+    assert yamlread._flow_openers(text, 64) > 64
+    _, problems = parse_catalog(text, "deep.yaml")
+    assert [p.message for p in problems if DEEP in p.message]
+
+
+def test_lines_with_quotes_or_comments_are_never_flat():
+    for line in ('a: ["]"]', "a: [']']", "a: [b] # ]", "a: [b]\r[c"):
+        assert not yamlread._FLAT_LINE.fullmatch(line), line
+    for line in ("sources: [a, b]", "ratio: [3, 13]", "m: {a: 1}", "x: [a] [b]"):
+        assert yamlread._FLAT_LINE.fullmatch(line), line
+
+
+def test_many_flat_lines_plus_deep_indentation_is_still_checked():
+    text = "k: [a]\n" * 500 + "".join(" " * i + "k:\n" for i in range(70))
+    assert yamlread._may_nest_deeply(text)
+
+
+def test_the_collector_is_paused_only_while_reading():
+    assert gc.isenabled()
+    seen = []
+    original = yamlread.compose
+
+    def spy(text, file):  # noqa: ANN001, ANN202
+        seen.append(gc.isenabled())
+        return original(text, file)
+
+    import negotrack.store.catalog as catalog_module
+
+    catalog_module.compose = spy
+    try:
+        catalog, problems = parse_catalog(generate("S"), "s.yaml")
+    finally:
+        catalog_module.compose = original
+    assert seen == [False]
+    assert catalog is not None and not problems
+    assert gc.isenabled()
+
+
+def test_a_disabled_collector_stays_disabled():
+    gc.disable()
+    try:
+        parse_catalog(generate("S"), "s.yaml")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_concurrent_readers_resume_the_collector_once_all_are_done():
+    inside = threading.Barrier(2)
+    release = threading.Event()
+
+    def reader() -> None:
+        with yamlread.paused_gc():
+            inside.wait()
+            release.wait()
+
+    first = threading.Thread(target=reader)
+    first.start()
+    with yamlread.paused_gc():
+        inside.wait()
+        assert not gc.isenabled()
+        release.set()
+        first.join()
+        assert not gc.isenabled()  # this reader is still reading
+    assert gc.isenabled()
