@@ -42,6 +42,18 @@ SHIFT_GLYPHS: dict[Shift, str] = {
     Shift.CARRIED: "·",
 }
 
+#: One sentence per shift, for every legend (dashboard, help, exports).
+SHIFT_MEANINGS: dict[Shift, str] = {
+    Shift.NEW: "first position on this demand",
+    Shift.SAME: "unchanged",
+    Shift.REWORDED: "same stance, new wording",
+    Shift.TOWARD: "moved toward the other side",
+    Shift.AWAY: "moved away from the other side",
+    Shift.MOVED: "moved, nothing to measure against",
+    Shift.WITHDRAWN: "dropped the demand",
+    Shift.CARRIED: "nothing new reported; the last position stands",
+}
+
 TREND_GLYPHS = {"closing": "↘", "widening": "↗", "steady": "="}
 
 

@@ -24,17 +24,6 @@ SHIFT_STYLES: dict[Shift, str] = {
     Shift.CARRIED: "dim",
 }
 
-SHIFT_MEANINGS: dict[Shift, str] = {
-    Shift.NEW: "first position on this demand",
-    Shift.SAME: "unchanged",
-    Shift.REWORDED: "same stance, new wording",
-    Shift.TOWARD: "moved toward the other side",
-    Shift.AWAY: "moved away from the other side",
-    Shift.MOVED: "moved, nothing to measure against",
-    Shift.WITHDRAWN: "dropped the demand",
-    Shift.CARRIED: "nothing new reported; last position stands",
-}
-
 AGREEMENT_STYLES = {
     Agreement.AGREED: "bold green",
     Agreement.CLOSE: "green",

@@ -9,20 +9,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..analysis import TREND_GLYPHS, Analysis, Gap, Shift
+from ..analysis import SHIFT_MEANINGS, TREND_GLYPHS, Analysis, Gap, Shift
 from ..model import Catalog, Demand, Party, Position, Round, Value
 
-#: Words for the legend of every report (the dashboard has its own, with styles).
-SHIFT_MEANINGS: dict[Shift, str] = {
-    Shift.NEW: "first position on this demand",
-    Shift.SAME: "unchanged",
-    Shift.REWORDED: "same stance, new wording",
-    Shift.TOWARD: "moved toward the other side",
-    Shift.AWAY: "moved away from the other side",
-    Shift.MOVED: "moved, nothing to measure against",
-    Shift.WITHDRAWN: "dropped the demand",
-    Shift.CARRIED: "nothing new reported; the last position stands",
-}
 
 #: Marks a position that outlets reported differently (as on the dashboard).
 DISPUTED_GLYPH = "‡"

@@ -13,7 +13,9 @@ from negotrack.store.analysis import SHIFT_GLYPHS, Analysis, Shift
 from negotrack.store.model import Catalog, Position, Report
 from negotrack.store.text import one_line
 
-from ..present import SHIFT_MEANINGS, SHIFT_STYLES, block, plain, position_text
+from negotrack.store.analysis import SHIFT_MEANINGS
+
+from ..present import SHIFT_STYLES, block, plain, position_text
 
 
 def sources_line(catalog: Catalog, ids: tuple[str, ...]) -> Text:
