@@ -15,7 +15,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import ROLES, STATUSES, Catalog, Demand, Party, Position, Report, Round, Source, Value
 from .problems import Problem, did_you_mean
-from .yamlread import HARMLESS_TAGS, MAP, PLAIN, SEQ, STR, as_bool, as_number, compose, decode, is_null, kind_name, paused_gc, tag_problem
+from .yamlread import HARMLESS_TAGS, MAP, NULLS, PLAIN, SEQ, STR, as_bool, as_number, compose, decode, is_null, kind_name, paused_gc, tag_problem
 
 TOP_KEYS = ("format", "title", "description", "parties", "demands", "sources", "rounds")
 PARTY_KEYS = ("name", "role", "note")
@@ -62,6 +62,38 @@ def parse_catalog(data: bytes | str, file: str = "<catalog>") -> tuple[Catalog |
         del composed  # the node tree goes before the caller analyses the model
     problems = sorted(builder.problems, key=lambda p: (p.line, p.column))
     return (None if problems else catalog), problems
+
+
+def _quick_reading(node: Node, demand: Demand) -> tuple[str | None, Value | None] | None:
+    """The (stance, value) of a short-form position that is plainly valid, else None.
+
+    Most positions are a bare stance, number or `[low, high]`; this reads exactly those
+    (untagged, non-empty, on the scale, numbers low <= high) without building messages.
+    Anything else, valid or not, returns None and goes through `_Builder.reading`, which
+    reports what is wrong; for what it accepts, both give the same result.
+    """
+    cls = type(node)
+    if cls is ScalarNode:
+        tag, text = node.tag, node.value
+        if demand.unit is not None and demand.scale is None:  # kind "number"
+            if tag == PLAIN:
+                number = as_number(node)
+                if number is not None:
+                    return None, Value(number, number)
+            return None
+        if tag == STR or (tag == PLAIN and text not in NULLS):
+            if demand.scale is None or text in demand.scale:
+                return text, None
+        return None
+    if cls is SequenceNode and node.tag == SEQ and demand.unit is not None and demand.scale is None:
+        items = node.value
+        if len(items) == 2:
+            low_node, high_node = items
+            if type(low_node) is ScalarNode and type(high_node) is ScalarNode and low_node.tag == PLAIN and high_node.tag == PLAIN:
+                low, high = as_number(low_node), as_number(high_node)
+                if low is not None and high is not None and low <= high:
+                    return None, Value(low, high)
+    return None
 
 
 class _Builder:
@@ -371,8 +403,13 @@ class _Builder:
         return out
 
     def position(self, node: Node, demand: Demand, pid: str, rid: str, round_sources: tuple[str, ...], knode: Node) -> Position | None:
+        mark = knode.start_mark
+        line, column = mark.line + 1, mark.column + 1
+        quick = _quick_reading(node, demand)
+        if quick is not None:
+            return Position(pid, demand.id, rid, quick[0], quick[1], sources=round_sources,
+                            short=True, line=line, column=column)
         where = f"`{pid}` on `{demand.id}` in round `{rid}`"
-        line, column = knode.start_mark.line + 1, knode.start_mark.column + 1
         if not isinstance(node, MappingNode):
             report = self.reading(node, demand, where)
             if report is None:

@@ -98,3 +98,38 @@ def test_concurrent_readers_resume_the_collector_once_all_are_done():
         first.join()
         assert not gc.isenabled()  # this reader is still reading
     assert gc.isenabled()
+
+
+def test_the_short_form_fast_path_agrees_with_the_full_reading():
+    import itertools
+
+    from yaml import Mark
+    from yaml.nodes import ScalarNode as Scalar, SequenceNode as Sequence
+
+    from negotrack.store.catalog import _Builder, _quick_reading
+    from negotrack.store.model import Demand
+
+    tags = [yamlread.PLAIN, yamlread.STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+            "tag:yaml.org,2002:null", "!custom"]
+    texts = ["", "~", "null", "NULL", "no", "yes", "true", "low", "high", "free text", "5", "-3", "2.5",
+             "1e400", "9" * 400, "3:13", "1,000", ".5", "+7", "nan"]
+    mark = Mark("f.yaml", 0, 0, 0, None, None)
+    ScalarNode = lambda tag, value: Scalar(tag, value, mark, mark)  # noqa: E731
+    SequenceNode = lambda tag, value: Sequence(tag, value, mark, mark)  # noqa: E731
+    demands = [Demand("s", "S", scale=("no", "low", "high")), Demand("n", "N", unit="days"), Demand("t", "T")]
+    scalars = [ScalarNode(tag, text) for tag, text in itertools.product(tags, texts)]
+    nodes = scalars + [
+        SequenceNode(yamlread.SEQ, [a, b]) for a, b in itertools.product(scalars[:40], scalars[:40])
+    ] + [SequenceNode(yamlread.SEQ, scalars[:1]), SequenceNode(yamlread.SEQ, scalars[:3]),
+         SequenceNode("!custom", scalars[10:12])]
+    taken = 0
+    for demand, node in itertools.product(demands, nodes):
+        quick = _quick_reading(node, demand)
+        builder = _Builder("f.yaml")
+        report = builder.reading(node, demand, "somewhere")
+        if quick is None:
+            continue
+        taken += 1
+        assert not builder.problems, (demand.id, node)
+        assert report is not None and (report.stance, report.value) == quick, (demand.id, node)
+    assert taken > 50
