@@ -23,6 +23,7 @@ async def run_once(path, db, *, select=None, check=None) -> None:
     app = app_for(path, db)
     async with app.run_test(size=(140, 40)) as pilot:
         await until(pilot, lambda: app.analysis is not None)
+        await until(pilot, lambda: app.history_ready)  # the history has recorded this version
         await pilot.pause()
         if select is not None:
             round_id, demand_id, party_id = select
@@ -39,7 +40,7 @@ async def test_reopens_where_the_user_left_off(tmp_path):
     await run_once(path, db, select=("r1", "ratio", "beta"))
 
     async def check(app, pilot):
-        assert app.current_round_id() == "r1"
+        await until(pilot, lambda: app.current_round_id() == "r1")
         assert app.query_one(Matrix).selected() == ("ratio", "beta")
 
     await run_once(path, db, check=check)
@@ -52,7 +53,7 @@ async def test_whats_new_after_an_edit_between_two_runs_and_jump(tmp_path):
     path.write_text(DASH.read_text().replace("        ratio: 3\n", "        ratio: 4\n"))
 
     async def check(app, pilot):
-        assert app.fresh == {("r2", "beta", "ratio")}
+        await until(pilot, lambda: app.fresh == {("r2", "beta", "ratio")})
         app._go_to_round(1)
         await pilot.pause()
         assert app.query_one(Matrix).get_cell("ratio", "beta").plain.startswith("★")

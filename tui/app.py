@@ -80,12 +80,18 @@ class NegotrackApp(App[int]):
     class Loaded(Message):
         """A (re)load finished: the catalog and its analysis, or the problems that stopped it."""
 
-        def __init__(self, catalog: Catalog | None, analysis: Analysis | None, problems: list[Problem],
-                     opening: Opening | None = None, warnings: tuple[str, ...] = ()) -> None:
+        def __init__(self, catalog: Catalog | None, analysis: Analysis | None, problems: list[Problem]) -> None:
             super().__init__()
             self.catalog = catalog
             self.analysis = analysis
             self.problems = problems
+
+    class Remembered(Message):
+        """The history has recorded the new version (after it is on screen, so big files show
+        at once); on the first load it also says where the user was and what is new."""
+
+        def __init__(self, opening: Opening | None, warnings: tuple[str, ...]) -> None:
+            super().__init__()
             self.opening = opening
             self.warnings = warnings
 
@@ -110,6 +116,9 @@ class NegotrackApp(App[int]):
         self.fresh: frozenset[tuple[str, str, str]] = frozenset()
         self._seen_at: str | None = None
         self._save_timer: Timer | None = None
+        self._first_selection: Selection | None = None
+        #: set once the history has recorded the first load (tests and benchmarks wait on it)
+        self.history_ready = False
 
     # -- layout -----------------------------------------------------------------------
 
@@ -145,15 +154,17 @@ class NegotrackApp(App[int]):
         """Read, check and analyse the catalog off the UI thread."""
         catalog, problems = load_catalog(self.path)
         analysis = analyze(catalog) if catalog is not None else None
+        self.post_message(self.Loaded(catalog, analysis, problems))
+        if catalog is None or self.session is None:
+            return
         opening, warnings = None, []
-        if catalog is not None and self.session is not None:
-            try:
-                opening, warnings = self.session.loaded(catalog, first=not self._opened)
-            except Exception as exc:  # noqa: BLE001 - history must never stop the catalog from showing
-                warnings = [f"history is unavailable this session: {type(exc).__name__}: {exc}"]
-                self.session = None
-            self._opened = True
-        self.post_message(self.Loaded(catalog, analysis, problems, opening, tuple(warnings)))
+        try:
+            opening, warnings = self.session.loaded(catalog, first=not self._opened)
+        except Exception as exc:  # noqa: BLE001 - history must never stop the catalog from showing
+            warnings = [f"history is unavailable this session: {type(exc).__name__}: {exc}"]
+            self.session = None
+        self._opened = True
+        self.post_message(self.Remembered(opening, tuple(warnings)))
 
     @work(exclusive=True, group="watch", exit_on_error=False)
     async def watch_catalog(self) -> None:
@@ -175,10 +186,6 @@ class NegotrackApp(App[int]):
         from .screens.errors import ErrorScreen
 
         self.problems = message.problems
-        for warning in message.warnings:
-            self.notify(one_line(warning, 300), title="history", severity="warning", timeout=10)
-        if message.opening is not None:
-            self._opening(message.opening)
         if message.analysis is None:
             if self.analysis is None:
                 if isinstance(self.screen, ErrorScreen):
@@ -193,11 +200,26 @@ class NegotrackApp(App[int]):
         self._show_banner()
         self._install(message.analysis)
 
+    def on_negotrack_app_remembered(self, message: Remembered) -> None:
+        for warning in message.warnings:
+            self.notify(one_line(warning, 300), title="history", severity="warning", timeout=10)
+        if message.opening is not None:
+            self._opening(message.opening)
+        self.history_ready = True
+
     def _opening(self, opening: Opening) -> None:
         view = opening.view
-        if view is not None and self.selection.round_id is None:
-            self.selection = Selection(view.round_id, view.demand_id, view.party_id)
         self.whats_new, self.fresh, self._seen_at = opening.whats_new, opening.fresh, view.seen_at if view else None
+        catalog = self.catalog
+        if catalog is not None and view is not None and self.selection == self._first_selection:
+            # the user has not moved yet: take them back to where they left off
+            if view.round_id in [r.id for r in catalog.rounds]:
+                self.round_index = catalog.round_index(view.round_id)
+            self.refresh_view()
+            self.query_one(Matrix).select(view.demand_id, view.party_id)
+            self._update_detail()
+        elif catalog is not None:
+            self.refresh_view()
         if opening.fresh:
             count = len(opening.fresh)
             self.notify(f"{count} position{'s' if count != 1 else ''} changed since your last visit (★); w lists them.",
@@ -239,6 +261,8 @@ class NegotrackApp(App[int]):
         self.refresh_view()
         self.query_one(Matrix).select(previous.demand_id, previous.party_id)
         self._update_detail()
+        if self._first_selection is None:
+            self._first_selection = self.selection
 
     # -- what the screen shows -----------------------------------------------------------------
 
