@@ -10,7 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..present import legend
+from negotrack.store.analysis import SHIFT_GLYPHS, SHIFT_MEANINGS, TREND_GLYPHS
+
+from ..present import SHIFT_STYLES
 
 
 def _key(binding: Binding, app) -> str:  # noqa: ANN001 - the App, for its key display
@@ -43,6 +45,14 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(Text("negotrack keys", style="bold underline"))
             yield Static(table)
-            yield Static(Text("\nGlyphs", style="bold underline"))
-            yield Static(legend())
+            yield Static(Text("\nGlyphs (never colour alone)", style="bold underline"))
+            glyphs = Table(box=None, show_header=False, padding=(0, 2))
+            for shift, glyph in SHIFT_GLYPHS.items():
+                glyphs.add_row(Text(glyph, style=SHIFT_STYLES[shift] or "bold"), shift.value, SHIFT_MEANINGS[shift])
+            glyphs.add_row(Text("‡", style="yellow"), "disputed", "another outlet reported this position differently")
+            glyphs.add_row(Text("★", style="bold magenta"), "new to you", "changed in the file since your last visit")
+            for trend, glyph in TREND_GLYPHS.items():
+                glyphs.add_row(glyph, f"gap {trend}", "")
+            glyphs.add_row("◇", "zone", "the sides' numeric ranges overlap: a zone of possible agreement")
+            yield Static(glyphs)
             yield Static(Text("\nEsc closes this help.", style="dim"))
