@@ -26,6 +26,9 @@ import re
 import sys
 import time
 
+#: the terminal the dashboard measurements run in: a laptop's full-screen terminal
+SIZE = (160, 50)
+
 _ROUND = re.compile(r"  - id: (\S+)$")
 _PARTY = re.compile(r"      ([A-Za-z0-9_-]+):$")
 _SHORT_NUMBER = re.compile(r"        ([A-Za-z0-9_-]+): ([0-9]+)$")
@@ -87,7 +90,8 @@ async def switch(path: str, presses: int) -> dict:
 
     app = NegotrackApp(path, history=False, watch=False)
     samples: list[float] = []
-    async with app.run_test(size=(160, 50)) as pilot:
+    handled: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
         await _loaded(pilot, app)
         rounds = len(app.analysis.catalog.rounds)
         driver = app._driver
@@ -102,10 +106,12 @@ async def switch(path: str, presses: int) -> dict:
                 if time.perf_counter() > deadline:
                     raise AssertionError("the round did not change")
                 await asyncio.sleep(0)
+            t_handled = time.perf_counter()
             await rendered(pilot)
             if i >= 2:
                 samples.append(time.perf_counter() - t0)
-    return {"samples": samples, "rounds": rounds}
+                handled.append(t_handled - t0)
+    return {"samples": samples, "handled": handled, "rounds": rounds}
 
 
 async def reload(path: str, times: int, idle: float) -> dict:
@@ -120,7 +126,7 @@ async def reload(path: str, times: int, idle: float) -> dict:
     app = NegotrackApp(path, history=False, watch=True)
     samples: list[float] = []
     try:
-        async with app.run_test(size=(160, 50)) as pilot:
+        async with app.run_test(size=SIZE) as pilot:
             await _loaded(pilot, app)
             await asyncio.sleep(0.3)  # let the watcher start
             matrix = app.query_one(Matrix)
