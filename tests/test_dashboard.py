@@ -299,3 +299,12 @@ def test_editor_command_per_editor(monkeypatch, editor, expected):
 
 def test_no_editor_set_gives_none(monkeypatch):
     assert editor_command("/f.yaml", 7) is None
+
+
+async def test_a_catalog_without_rounds_says_so_and_every_key_is_harmless():
+    async with app_for(DATA / "no_rounds.yaml").run_test(size=(100, 30)) as pilot:
+        app = await started(pilot)
+        assert "no rounds yet" in header(app)
+        for key in ("right_square_bracket", "home", "end", "n", "c", "t", "b", "x", "d", "slash", "escape"):
+            await pilot.press(key)
+        assert app.current_round_id() is None and app.is_running
