@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shlex
 import subprocess
@@ -154,6 +155,14 @@ class NegotrackApp(App[int]):
         """Read, check and analyse the catalog off the UI thread."""
         catalog, problems = load_catalog(self.path)
         analysis = analyze(catalog) if catalog is not None else None
+        if analysis is not None:
+            # The catalog and its analysis live until the next reload and hold no cycles: keep
+            # the collector from walking them on every full collection while the user browses
+            # (measured at L: round-switch p95 down about 40%). Unfreeze first, so whatever was
+            # frozen at the last reload can still be collected.
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
         self.post_message(self.Loaded(catalog, analysis, problems))
         if catalog is None or self.session is None:
             return
