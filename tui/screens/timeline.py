@@ -91,7 +91,8 @@ class TimelineScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         demand = self.analysis.catalog.demand(self.demand_id)
         with VerticalScroll(id="timeline-box"):
-            yield Static(Text("Timeline: ", style="bold") + plain(demand.title) + Text("   (Esc closes)", style="dim"))
+            unit = Text(f" ({demand.unit})", style="italic") if demand.unit else Text("")
+            yield Static(Text("Timeline: ", style="bold") + plain(demand.title) + unit + Text("   (Esc closes)", style="dim"))
             yield DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
             yield Static(chart(self.analysis, self.demand_id, self.current), id="timeline-chart")
 
@@ -100,19 +101,19 @@ class TimelineScreen(ModalScreen[None]):
         demand = catalog.demand(self.demand_id)
         table = self.query_one("#timeline-table", DataTable)
         table.add_column(Text("Round"), key="round")
+        table.add_column(Text("Gap"), key="gap")  # second, as in the matrix: always in sight
         for party in catalog.parties:
             table.add_column(plain(party.name, 20), key=party.id)
-        table.add_column(Text("Gap"), key="gap")
         for r in catalog.rounds:
-            row = [Text(f"{r.date.isoformat()} ") + plain(r.venue or r.id, 14)]
+            gap = self.analysis.gap(r.id, self.demand_id)
+            gap_text = gap.shown(demand) + (f" {TREND_GLYPHS[gap.trend]}" if gap.trend else "")
+            row = [Text(f"{r.date.isoformat()} ") + plain(r.venue or r.id, 14),
+                   Text(f"{gap_text} {gap.agreement or ''}".strip())]
             for party in catalog.parties:
                 cell = self.analysis.cell(r.id, party.id, self.demand_id)
                 glyph = SHIFT_GLYPHS[cell.shift] if cell.shift else " "
                 row.append(Text(f"{glyph} ", style=SHIFT_STYLES.get(cell.shift, "") if cell.shift else "")
-                           + plain(position_text(demand, cell.position) or "—", 18))
-            gap = self.analysis.gap(r.id, self.demand_id)
-            gap_text = gap.shown(demand) + (f" {TREND_GLYPHS[gap.trend]}" if gap.trend else "")
-            row.append(Text(f"{gap_text} {gap.agreement or ''}".strip()))
+                           + plain(position_text(demand, cell.position, unit=False) or "—", 18))
             table.add_row(*row, key=r.id)
         if self.current is not None:
             table.move_cursor(row=catalog.round_index(self.current))
