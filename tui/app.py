@@ -189,7 +189,7 @@ class NegotrackApp(App[int]):
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             self.notify(f"{event.worker.name} failed: {type(error).__name__}: {one_line(str(error), 200)}",
-                        title="negotrack", severity="error", timeout=10)
+                        title="negotrack", severity="error", timeout=10, markup=False)
 
     def on_negotrack_app_loaded(self, message: Loaded) -> None:
         from .screens.errors import ErrorScreen
@@ -211,7 +211,7 @@ class NegotrackApp(App[int]):
 
     def on_negotrack_app_remembered(self, message: Remembered) -> None:
         for warning in message.warnings:
-            self.notify(one_line(warning, 300), title="history", severity="warning", timeout=10)
+            self.notify(one_line(warning, 300), title="history", severity="warning", timeout=10, markup=False)
         if message.opening is not None:
             self._opening(message.opening)
         self.history_ready = True
@@ -232,7 +232,7 @@ class NegotrackApp(App[int]):
         if opening.fresh:
             count = len(opening.fresh)
             self.notify(f"{count} position{'s' if count != 1 else ''} changed since your last visit (★); w lists them.",
-                        title="What's new", timeout=8)
+                        title="What's new", timeout=8, markup=False)
 
     def _show_banner(self) -> None:
         banner = self.query_one(Banner)
@@ -402,7 +402,7 @@ class NegotrackApp(App[int]):
 
     def action_next_change(self, direction: int) -> None:
         if self.analysis is None or not self._changes:
-            self.notify("No changes in this catalog.")
+            self.notify("No changes in this catalog.", markup=False)
             return
         matrix = self.query_one(Matrix)
         demand_id, party_id = matrix.selected()
@@ -415,7 +415,7 @@ class NegotrackApp(App[int]):
         candidates = [c for c in self._changes if rows[c[1]] in visible_d and cols[c[2]] in visible_p]
         ahead = [c for c in candidates if (c > here if direction > 0 else c < here)]
         if not ahead:
-            self.notify("No more changes " + ("after" if direction > 0 else "before") + " this cell.")
+            self.notify("No more changes " + ("after" if direction > 0 else "before") + " this cell.", markup=False)
             return
         target = min(ahead) if direction > 0 else max(ahead)
         if target[0] != self.round_index:
@@ -426,7 +426,7 @@ class NegotrackApp(App[int]):
 
     def action_toggle_changed(self) -> None:
         self.changed_only = not self.changed_only
-        self.notify("Showing changed demands only." if self.changed_only else "Showing every demand.")
+        self.notify("Showing changed demands only." if self.changed_only else "Showing every demand.", markup=False)
         self.refresh_view()
 
     def action_toggle_detail(self) -> None:
@@ -439,7 +439,7 @@ class NegotrackApp(App[int]):
         if rid is None:
             return
         self.baseline = None if self.baseline is not None else rid
-        self.notify(f"Baseline pinned: {rid}." if self.baseline else "Baseline cleared: comparing with the previous report.")
+        self.notify(f"Baseline pinned: {rid}." if self.baseline else "Baseline cleared: comparing with the previous report.", markup=False)
         self.refresh_view()
 
     def set_comparison(self, base_id: str, round_id: str) -> None:
@@ -509,7 +509,7 @@ class NegotrackApp(App[int]):
                     self.call_after_refresh(self._select, demand_id, party_id)
 
         if self.session is None:
-            self.notify("History is off (--no-history): nothing to compare with.")
+            self.notify("History is off (--no-history): nothing to compare with.", markup=False)
             return
         self.push_screen(WhatsNewScreen(self.whats_new, self._seen_at), jump)
 
@@ -536,7 +536,7 @@ class NegotrackApp(App[int]):
             line = self.problems[0].line
         command = editor_command(self.path, line)
         if command is None:
-            self.notify("Set $VISUAL or $EDITOR to edit the catalog from here.", severity="warning")
+            self.notify("Set $VISUAL or $EDITOR to edit the catalog from here.", severity="warning", markup=False)
             return
         try:
             try:
@@ -545,7 +545,7 @@ class NegotrackApp(App[int]):
             except SuspendNotSupported:  # headless (tests, textual-web): run it detached from us
                 subprocess.run(command, check=False, stdin=subprocess.DEVNULL, capture_output=True)
         except OSError as exc:
-            self.notify(f"Could not run the editor {command[0]!r}: {exc.strerror or exc}", severity="error")
+            self.notify(f"Could not run the editor {one_line(command[0], 80)}: {one_line(str(exc.strerror or exc), 120)}", severity="error", markup=False)
             return
         self.reload()
 

@@ -79,7 +79,7 @@ class SourcesScreen(ModalScreen[None]):
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         source = self.catalog.source(str(row_key.value))
         if source is None or not source.url or not source.url.startswith(("http://", "https://")):
-            self.notify("This source has no web link.")
+            self.notify("This source has no web link.", markup=False)
             return
         self.app.open_url(source.url)
-        self.notify(f"Opening {source.url}")
+        self.notify(f"Opening {one_line(source.url, 200)}", markup=False)
