@@ -7,6 +7,8 @@ The catalog is None whenever there is an error; all problems are collected in on
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import os
 import re
 from types import MappingProxyType
@@ -57,7 +59,7 @@ def parse_catalog(data: bytes | str, file: str = "<catalog>") -> tuple[Catalog |
         composed = compose(text, file)
         if composed.root is None:
             return None, composed.problems
-        builder = _Builder(file)
+        builder = _Builder(file, text)
         catalog = builder.build(composed.root)
         del composed  # the node tree goes before the caller analyses the model
     problems = sorted(builder.problems, key=lambda p: (p.line, p.column))
@@ -96,11 +98,26 @@ def _quick_reading(node: Node, demand: Demand) -> tuple[str | None, Value | None
     return None
 
 
+@functools.cache
+def _marks_index_characters() -> bool:
+    """True when the loader's marks count characters of the text (so a node's text is
+    `text[start.index:end.index]`); checked once on a non-ASCII sample, since libyaml could
+    count bytes. When not, rounds get no text digest and the history store recomputes them."""
+    text = "t: \"é€😀\"\nr:\n  - id: x\n    n: 1\n"
+    try:
+        node = compose(text, "<self-test>").root.value[1][1].value[0]
+    except Exception:  # noqa: BLE001 - any surprise means: do not rely on marks
+        return False
+    return text[node.start_mark.index:node.end_mark.index].rstrip() == "id: x\n    n: 1"
+
+
 class _Builder:
     """Walks the composed nodes once, building the model and collecting problems."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str = "") -> None:
         self.file = file
+        #: the whole text, for each round's text digest ("" gives no digests)
+        self.source_text = text if text and _marks_index_characters() else ""
         self.problems: list[Problem] = []
         self.party_ids: dict[str, Node] = {}
         self.demands: dict[str, Demand] = {}
@@ -381,8 +398,22 @@ class _Builder:
                 continue
             m = item.start_mark
             out.append(Round(rid, date, field("venue"), field("title"), field("summary"), sources,
-                             MappingProxyType(positions), m.line + 1, m.column + 1))
+                             MappingProxyType(positions), m.line + 1, m.column + 1, self.text_digest(item)))
         return tuple(out)
+
+    def text_digest(self, node: Node) -> str:
+        """A digest of the node's exact source text and of the column it starts at.
+
+        The same text at the same column composes to the same node (anchors and aliases are
+        refused, so nothing outside the span can be pulled in); so, for the same definitions,
+        a round whose digest did not change means what it meant.
+        """
+        if not self.source_text:
+            return ""
+        start, end = node.start_mark, node.end_mark
+        digest = hashlib.blake2b(f"{start.column}:".encode("ascii"), digest_size=16)
+        digest.update(self.source_text[start.index:end.index].encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def positions(self, node: Node, rid: str, round_sources: tuple[str, ...]) -> dict[tuple[str, str], Position]:
         out: dict[tuple[str, str], Position] = {}

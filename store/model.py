@@ -142,6 +142,10 @@ class Round:
     positions: Mapping[tuple[str, str], Position] = field(default_factory=lambda: MappingProxyType({}))
     line: int = 0
     column: int = 0
+    #: a digest of the round's exact source text (its mapping node, from the loader), "" when
+    #: unknown; lets the history store reuse what it computed for an unchanged round. Not part
+    #: of the meaning: a reformatted round compares equal.
+    text_digest: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
