@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Catalog, Position, Report, Value
+from .model import Catalog, Position, Report, Round, Value
 
 #: sections of a catalog document whose entries are compared one by one
 SECTIONS = ("parties", "demands", "sources", "rounds", "positions")
@@ -59,8 +59,8 @@ def position_doc(position: Position) -> dict[str, Any]:
     })
 
 
-def catalog_doc(catalog: Catalog) -> dict[str, Any]:
-    """The meaning of a catalog as a JSON-safe document, free of formatting and line numbers."""
+def catalog_head(catalog: Catalog) -> dict[str, Any]:
+    """`catalog_doc` without its `positions`: the meta data, order lists and definitions."""
     return {
         "meta": _compact({"format": catalog.format, "title": catalog.title, "description": catalog.description}),
         "order": {
@@ -86,12 +86,27 @@ def catalog_doc(catalog: Catalog) -> dict[str, Any]:
                             "summary": r.summary, "sources": list(r.sources)})
             for r in catalog.rounds
         },
-        "positions": {
-            position_key(r.id, party, demand): position_doc(p)
-            for r in catalog.rounds
-            for (party, demand), p in r.positions.items()
-        },
     }
+
+
+def round_positions_doc(round_: Round) -> dict[str, Any]:
+    """The `positions` entries of one round, keyed `round/party/demand`, in file order."""
+    rid = round_.id
+    return {position_key(rid, party, demand): position_doc(p) for (party, demand), p in round_.positions.items()}
+
+
+def catalog_doc(catalog: Catalog) -> dict[str, Any]:
+    """The meaning of a catalog as a JSON-safe document, free of formatting and line numbers.
+
+    This is the reference: the history store builds the same document round by round, reusing
+    the rounds whose text did not change, and its tests hold it to equal this one.
+    """
+    doc = catalog_head(catalog)
+    positions: dict[str, Any] = {}
+    for r in catalog.rounds:
+        positions.update(round_positions_doc(r))
+    doc["positions"] = positions
+    return doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +146,43 @@ def doc_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
             changes.append(Change("order", name, "changed", before, after))
     for section in SECTIONS:
         changes += _diff_maps(section, old.get(section, {}), new.get(section, {}))
+    return changes
+
+
+def doc_changes_by_round(old: dict[str, Any], new: dict[str, Any],
+                         old_rounds: dict[str, dict[str, Any]], new_rounds: dict[str, dict[str, Any]]) -> list[Change]:
+    """`doc_changes(old, new)`, looking only at the positions of rounds that changed.
+
+    `old_rounds` and `new_rounds` split each document's `positions` by round (round id -> the
+    entries whose key starts with that id, in document order; together exactly `positions`).
+    A key starts with its round's id, so a position can only be added, changed or removed
+    within its own round: a round whose entries are the very same dict on both sides is
+    skipped unread. When each document's `positions` lists its rounds' entries round after
+    round (as `catalog_doc` and the history store build them), the result equals
+    `doc_changes(old, new)`, order included.
+    """
+    changes = _diff_maps("meta", old.get("meta", {}), new.get("meta", {}))
+    for name in ORDERS:
+        before, after = old.get("order", {}).get(name, []), new.get("order", {}).get(name, [])
+        if before != after:
+            changes.append(Change("order", name, "changed", before, after))
+    for section in SECTIONS:
+        if section != "positions":
+            changes += _diff_maps(section, old.get(section, {}), new.get(section, {}))
+    empty: dict[str, Any] = {}
+    for rid, part in old_rounds.items():
+        other = new_rounds.get(rid, empty)
+        if other is not part:
+            changes += [Change("positions", k, "removed", old=v) for k, v in part.items() if k not in other]
+    for rid, part in new_rounds.items():
+        other = old_rounds.get(rid, empty)
+        if other is part:
+            continue
+        for key, value in part.items():
+            if key not in other:
+                changes.append(Change("positions", key, "added", new=value))
+            elif other[key] != value:
+                changes.append(Change("positions", key, "changed", other[key], value))
     return changes
 
 
