@@ -33,7 +33,10 @@ import platformdirs
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from .changes import ORDERS, SECTIONS, Change, apply_changes, catalog_doc, doc_changes, position_key
+from .changes import (
+    ORDERS, SECTIONS, Change, apply_changes, catalog_doc, catalog_head, doc_changes, doc_changes_by_round, position_key,
+    round_positions_doc,
+)
 from .model import Catalog
 from .storage import (
     BlobStore, FileLock, MemoryBlobStore, MemoryJSONStorage, NoLock, SafeJSONStorage, StorageError,
@@ -73,7 +76,7 @@ class HistoryError(Exception):
 class SnapshotInfo:
     id: int
     taken_at: str  # ISO 8601, UTC, e.g. 2026-11-23T19:00:00Z
-    hash: str  # sha256 of the canonical JSON of catalog_doc
+    hash: str  # the content hash of the version (doc_to_hash of its catalog_doc)
     changes: int  # how many things changed against the previous snapshot (all, for the first)
     summary: str  # e.g. "3 positions changed, 1 round added"
 
@@ -105,14 +108,63 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _sha256(value: Any) -> str:
+    return hashlib.sha256(_canonical(value)).hexdigest()
+
+
+def _hash_of(head: dict[str, Any], round_digests: dict[str, str]) -> str:
+    """The content hash from a document without its positions and the digest of each round's
+    positions (`_sha256` of them; rounds without positions have none)."""
+    return _sha256({"head": {k: v for k, v in head.items() if k != "positions"}, "positions": round_digests})
+
+
 def doc_to_hash(doc: dict[str, Any]) -> str:
-    """The content hash: sha256 of the canonical JSON (sorted keys, no spaces) of a catalog doc."""
-    return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+    """The content hash of a catalog doc: equal documents, and only those, give equal hashes.
+
+    sha256 of the canonical JSON (sorted keys, no spaces) of `{"head": the document without
+    positions, "positions": {round id: sha256 of the canonical JSON of that round's
+    positions}}`, a position belonging to the round its key starts with. Hashing per round
+    lets `History` reuse the digest of a round that did not change (docs/history.md).
+    """
+    rounds: dict[str, dict[str, Any]] = {}
+    for key, position in doc.get("positions", {}).items():
+        rid = key.split("/", 1)[0]
+        part = rounds.get(rid)
+        if part is None:
+            part = rounds[rid] = {}
+        part[key] = position
+    return _hash_of(doc, {rid: _sha256(part) for rid, part in rounds.items()})
 
 
 def catalog_to_hash(catalog: Catalog) -> str:
     """The content hash of a catalog: equal for two files that mean the same."""
     return doc_to_hash(catalog_doc(catalog))
+
+
+@dataclass(slots=True)
+class _RoundEntry:
+    """What one round meant when its text last had `text_digest` under definitions `context`."""
+
+    text_digest: str
+    context: str
+    part: dict[str, Any]  # round_positions_doc of the round
+    digest: str  # _sha256(part); "" when the round has no positions
+
+
+@dataclass(slots=True)
+class _Version:
+    """A catalog's document and content hash; `rounds` splits its positions by round (round id
+    -> that round's entries, the same dicts as the previous version's for rounds that did not
+    change), None when the document was not built round by round."""
+
+    catalog: Catalog | None
+    doc: dict[str, Any]
+    hash: str
+    rounds: dict[str, dict[str, Any]] | None
 
 
 def changes_to_delta(changes: list[Change]) -> list[dict[str, Any]]:
@@ -273,7 +325,11 @@ class History:
         self._state = self._db.table("state", cache_size=0)
         self._meta = self._db.table("meta", cache_size=0)
         self._docs: OrderedDict[tuple[int, str], dict[str, Any]] = OrderedDict()
-        self._current: tuple[Catalog, dict[str, Any], str] | None = None
+        #: for cached documents that were built round by round: their split by round
+        self._doc_rounds: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
+        self._current: _Version | None = None
+        #: per round id, what the round meant the last time a catalog was turned into a document
+        self._round_cache: dict[str, _RoundEntry] = {}
         self._cells: dict[str, list[tuple[str, str, dict[str, Any] | None]]] = {}
         self._cells_last: dict[str, dict[str, Any] | None] = {}
         self._cells_upto: tuple[int, str] | None = None
@@ -333,7 +389,9 @@ class History:
         with self._mutex:
             self._db.close()
             self._docs.clear()
+            self._doc_rounds.clear()
             self._current = None
+            self._round_cache = {}
 
     def take_warnings(self) -> list[str]:
         """Warnings that arose after opening (a damaged blob, a database replaced by garbage)."""
@@ -363,11 +421,48 @@ class History:
                     rows = self._snapshots.all()
         return sorted(rows, key=lambda r: r.doc_id)
 
-    def _doc_and_hash(self, catalog: Catalog) -> tuple[dict[str, Any], str]:
-        if self._current is None or self._current[0] is not catalog:
+    def _version_of(self, catalog: Catalog) -> _Version:
+        """The document and content hash of `catalog`, built round by round.
+
+        A round whose text digest (from the loader) and the definitions it was read under are
+        what they were last time is not looked at again: its positions and their digest are
+        reused as they are (see docs/history.md for why that is safe).
+        """
+        if self._current is not None and self._current.catalog is catalog:
+            return self._current
+        ids = [r.id for r in catalog.rounds]
+        if len(set(ids)) != len(ids) or any("/" in rid for rid in ids):
+            # Not a loaded catalog (the loader refuses both): positions would not split by round.
             doc = catalog_doc(catalog)
-            self._current = (catalog, doc, doc_to_hash(doc))
-        return self._current[1], self._current[2]
+            self._round_cache = {}
+            self._current = _Version(catalog, doc, doc_to_hash(doc), None)
+            return self._current
+        head = catalog_head(catalog)
+        # Positions are read in the light of the demands (a number or a stance); parties and
+        # sources only validate them, but any change of definitions re-reads every round.
+        context = _sha256([head["parties"], head["demands"], head["sources"]])
+        previous, cache = self._round_cache, {}
+        positions: dict[str, Any] = {}
+        rounds: dict[str, dict[str, Any]] = {}
+        digests: dict[str, str] = {}
+        for r in catalog.rounds:
+            entry = previous.get(r.id)
+            if entry is None or not r.text_digest or entry.text_digest != r.text_digest or entry.context != context:
+                part = round_positions_doc(r)
+                entry = _RoundEntry(r.text_digest, context, part, _sha256(part) if part else "")
+            cache[r.id] = entry
+            rounds[r.id] = entry.part
+            if entry.part:
+                positions.update(entry.part)
+                digests[r.id] = entry.digest
+        self._round_cache = cache
+        head["positions"] = positions
+        self._current = _Version(catalog, head, _hash_of(head, digests), rounds)
+        return self._current
+
+    def _doc_and_hash(self, catalog: Catalog) -> tuple[dict[str, Any], str]:
+        version = self._version_of(catalog)
+        return version.doc, version.hash
 
     def content_hash(self, catalog: Catalog) -> str:
         """The content hash of `catalog` (what ViewState.seen_hash should hold)."""
@@ -398,11 +493,17 @@ class History:
             doc = self._doc_at(rows, index)
             return {k: (dict(v) if isinstance(v, dict) else v) for k, v in doc.items()}
 
-    def _cache_doc(self, key: tuple[int, str], doc: dict[str, Any]) -> None:
+    def _cache_doc(self, key: tuple[int, str], doc: dict[str, Any],
+                   rounds: dict[str, dict[str, Any]] | None = None) -> None:
+        if rounds is not None:
+            self._doc_rounds[key] = rounds
+        elif self._docs.get(key) is not doc:  # another document: its old split does not apply
+            self._doc_rounds.pop(key, None)
         self._docs[key] = doc
         self._docs.move_to_end(key)
         while len(self._docs) > DOC_CACHE_SIZE:
-            self._docs.popitem(last=False)
+            gone, _ = self._docs.popitem(last=False)
+            self._doc_rounds.pop(gone, None)
 
     def _row_delta(self, row: Document) -> list[dict[str, Any]]:
         if row.get("delta") is not None:
@@ -460,23 +561,26 @@ class History:
         Raises HistoryError when the database cannot be written (disk full, permissions).
         """
         with self._mutex:
-            doc, digest = self._doc_and_hash(catalog)
+            version = self._version_of(catalog)
             try:
                 with self._lock:
                     self._storage.refresh()  # another process may have recorded meanwhile
-                    return self._record_locked(doc, digest)
+                    return self._record_locked(version)
             except OSError as exc:
                 raise HistoryError(f"cannot write the history database {self.db_path}: {exc.strerror or exc}") from exc
 
-    def _record_locked(self, doc: dict[str, Any], digest: str) -> SnapshotInfo | None:
+    def _record_locked(self, version: _Version) -> SnapshotInfo | None:
+        doc, digest = version.doc, version.hash
         rows = self._rows()
         last = rows[-1] if rows else None
         if last is not None and last["hash"] == digest:
             return None
         prev: dict[str, Any] | None = None
+        prev_rounds: dict[str, dict[str, Any]] | None = None
         if last is not None:
             try:
                 prev = self._doc_at(rows, len(rows) - 1)
+                prev_rounds = self._doc_rounds.get((int(last.doc_id), last["hash"]))
             except HistoryError as exc:
                 self._warnings.append(f"{exc}; recording a full snapshot instead")
         row: dict[str, Any] = {"taken_at": utc_now(), "hash": digest}
@@ -486,7 +590,11 @@ class History:
             full, full_bytes = self._blobs.put(doc)
             row.update(changes=count, summary=summary, delta=None, delta_bytes=0, full=full, full_bytes=full_bytes)
         else:
-            changes = doc_changes(prev, doc)
+            if prev_rounds is not None and version.rounds is not None:
+                # Both built round by round here: only rounds that changed are compared.
+                changes = doc_changes_by_round(prev, doc, prev_rounds, version.rounds)
+            else:
+                changes = doc_changes(prev, doc)
             count, summary = changes_to_summary(changes)
             delta = changes_to_delta(changes)
             delta_bytes = len(dumps(delta))
@@ -499,7 +607,7 @@ class History:
         if last is None:
             self._meta.upsert(Document({"schema": SCHEMA, "catalog": self.catalog_path}, doc_id=1))
         self._snapshots.insert(Document(row, doc_id=new_id))
-        self._cache_doc((new_id, digest), doc)
+        self._cache_doc((new_id, digest), doc, version.rounds)
         return row_to_snapshot_info(Document(row, doc_id=new_id))
 
     def _needs_checkpoint(self, rows: list[Document], delta_bytes: int) -> bool:

@@ -429,3 +429,188 @@ def test_one_history_shared_by_threads_keeps_everything(open_history):
     assert [s.hash for s in history.snapshots()] == [catalog_to_hash(c) for c in catalogs]
     assert history.view_state().round_id == "r39"
     assert len(history.cell_history("r1", "a", "ratio")) == 15
+
+
+# -- recording round by round: unchanged rounds are reused, never served stale ----------------
+
+from negotrack.store.changes import doc_changes  # noqa: E402
+
+
+def render(spec: dict, styles: dict[str, str] | None = None) -> str:
+    """The spec as YAML text, each round written on its own: `block` (default), `flow` (one
+    line), `comment` (block with a comment inside) or `wide` (block, indented further)."""
+    head = {k: v for k, v in spec.items() if k != "rounds"}
+    text = yaml.safe_dump(head, sort_keys=False, allow_unicode=True) + "rounds:\n"
+    for rnd in spec["rounds"]:
+        style = (styles or {}).get(rnd["id"], "block")
+        if style == "flow":
+            text += "- " + yaml.safe_dump(rnd, sort_keys=False, allow_unicode=True, default_flow_style=True, width=10**6).strip() + "\n"
+            continue
+        body = yaml.safe_dump(rnd, sort_keys=False, allow_unicode=True, indent=4 if style == "wide" else 2)
+        pad = "    " if style == "wide" else "  "
+        lines = body.rstrip("\n").split("\n")
+        if style == "comment":
+            lines.insert(1, "# said off the record")
+        text += ("-   " if style == "wide" else "- ") + lines[0] + "\n" + "".join(pad + line + "\n" for line in lines[1:])
+    return text
+
+
+def load(text: str):
+    catalog, problems = parse_catalog(text, "talks.yaml")
+    assert catalog is not None, [str(p) for p in problems]
+    return catalog
+
+
+def stored_delta(history: History, snapshot_id: int) -> list[dict]:
+    with open(history.db_path, encoding="utf-8") as fh:
+        return json.load(fh)["snapshots"][str(snapshot_id)]["delta"]
+
+
+def check_against_scratch(history: History, catalog) -> None:
+    """The store's document and hash of `catalog` are those computed from scratch."""
+    doc = catalog_doc(catalog)
+    assert history._version_of(catalog).doc == doc
+    assert history.content_hash(catalog) == catalog_to_hash(catalog) == doc_to_hash(doc)
+
+
+def test_a_round_digest_covers_exactly_the_rounds_text():
+    import dataclasses
+
+    spec = base_spec()
+    spec["title"] = "Négociations ✓ 😀"  # characters before the rounds: marks must count characters
+    one = load(render(spec))
+    round_of(spec, "r2")["positions"]["a"]["ratio"] = 5
+    two = load(render(spec))
+    three = load(render(spec, {"r1": "comment"}))
+    assert all(r.text_digest for r in one.rounds)
+    assert one.rounds[0].text_digest == two.rounds[0].text_digest
+    assert one.rounds[1].text_digest != two.rounds[1].text_digest
+    assert three.rounds[0].text_digest != two.rounds[0].text_digest
+    assert dataclasses.replace(one.rounds[0], text_digest="other") == one.rounds[0]  # not compared
+
+
+def test_a_reformatted_round_records_nothing(open_history):
+    history = open_history()
+    spec = base_spec()
+    first = history.record(load(render(spec)))
+    for styles in ({"r1": "flow"}, {"r2": "comment"}, {"r1": "wide", "r2": "flow"}, {}):
+        catalog = load(render(spec, styles))
+        check_against_scratch(history, catalog)
+        assert history.record(catalog) is None, styles
+    assert [s.id for s in history.snapshots()] == [first.id]
+
+
+def test_a_one_position_edit_records_exactly_that_change(open_history):
+    history = open_history()
+    spec = base_spec()
+    for i in range(3, 9):
+        spec["rounds"].append({"id": f"r{i}", "date": f"2024-{i:02d}-01",
+                               "positions": {"a": {"ratio": i}, "b": {"ratio": [i, i + 1], "text": f"said {i}"}}})
+    history.record(load(render(spec)))
+    round_of(spec, "r5")["positions"]["b"]["ratio"] = [1, 9]
+    info = history.record(load(render(spec)))
+    assert info is not None and info.summary == "1 position changed"
+    assert stored_delta(history, info.id) == [{"section": "positions", "key": "r5/b/ratio", "kind": "changed",
+                                               "old": {"value": [5, 6]}, "new": {"value": [1, 9]}}]
+
+
+HAND = """\
+title: Talks
+parties:
+  a: {name: A}
+  b: {name: B}
+demands:
+  ratio: {title: Ratio, unit: per captive}
+  text: {title: Guarantees}
+sources:
+  s1: {outlet: Wire}
+  s2: {outlet: Paper}
+rounds:
+  - id: r1
+    date: 2024-01-01
+    sources: [s1]
+    positions:
+      a: {ratio: 3, text: 7}
+  - id: r2
+    date: 2024-01-01
+    positions:
+      b: {ratio: [1, 2], text: in writing}
+"""
+
+
+def test_the_cache_never_serves_a_stale_round(open_history):
+    history = open_history()
+    steps = [
+        ("start", lambda t: t),
+        ("round edited", lambda t: t.replace("ratio: 3,", "ratio: 4,")),
+        ("rounds moved", lambda t: t[:t.index("  - id: r1")] + t[t.index("  - id: r2"):] + t[t.index("  - id: r1"):t.index("  - id: r2")]),
+        ("round renamed", lambda t: t.replace("id: r1", "id: r9")),
+        ("renamed back", lambda t: t.replace("id: r9", "id: r1")),
+        # The same round text means something else once `text` is a number: 7 becomes [7, 7].
+        ("demand made numeric", lambda t: t.replace("text: {title: Guarantees}", "text: {title: Guarantees, unit: u}").replace("text: in writing", "text: 8")),
+        ("demand made text again", lambda t: t.replace("text: {title: Guarantees, unit: u}", "text: {title: Guarantees}")),
+        ("source defined otherwise", lambda t: t.replace("s1: {outlet: Wire}", "s1: {outlet: Wire, title: Scoop}")),
+        ("round sources changed", lambda t: t.replace("sources: [s1]", "sources: [s2]")),
+        ("round removed", lambda t: t[:t.index("  - id: r2")] + t[t.index("  - id: r1"):] if t.index("  - id: r2") < t.index("  - id: r1") else t[:t.index("  - id: r2")]),
+    ]
+    text, previous = HAND, None
+    for name, edit in steps:
+        text = edit(text)
+        catalog = load(text)
+        check_against_scratch(history, catalog)
+        info = history.record(catalog)
+        doc = catalog_doc(catalog)
+        if previous is not None:
+            assert info is not None, name
+            assert stored_delta(history, info.id) == [c.as_dict() for c in doc_changes(previous, doc)], name
+        previous = doc
+    by_name = dict(zip([n for n, _ in steps], history.snapshots()))
+    numeric = open_history().version(by_name["demand made numeric"].id)
+    assert numeric["positions"]["r1/a/text"] == {"value": [7, 7], "sources": ["s1"]}
+    assert open_history().version(by_name["demand made text again"].id)["positions"]["r1/a/text"]["stance"] == "7"
+
+
+def test_round_by_round_equals_from_scratch_on_random_edit_sequences(open_history, tmp_path):
+    rng = random.Random(11)
+    history = open_history(checkpoint_every=4)
+    spec = base_spec()
+    docs, previous = [], None
+    for step in range(60):
+        styles = {r["id"]: rng.choice(("block", "block", "block", "flow", "comment", "wide")) for r in spec["rounds"]}
+        catalog = load(render(spec, styles))
+        check_against_scratch(history, catalog)
+        info = history.record(catalog)
+        doc = catalog_doc(catalog)
+        if info is not None:
+            assert info.hash == doc_to_hash(doc)
+            if previous is not None:
+                # The stored delta is exactly the from-scratch diff, order included.
+                assert stored_delta(history, info.id) == [c.as_dict() for c in doc_changes(previous, doc)]
+            docs.append(doc)
+        else:
+            assert previous == doc
+        previous = doc
+        spec = copy.deepcopy(spec)
+        if rng.random() < 0.2:  # a reformat only
+            continue
+        if rng.random() < 0.15:
+            spec["rounds"].reverse() if all(r["date"] == spec["rounds"][0]["date"] for r in spec["rounds"]) else None
+        _random_edit(spec, rng, step)
+    fresh = open_history(checkpoint_every=4)
+    infos = fresh.snapshots()
+    assert [fresh.version(s.id) for s in infos] == docs
+    assert [doc_to_hash(fresh.version(s.id)) for s in infos] == [s.hash for s in infos]
+
+
+def test_catalogs_built_by_hand_hash_as_loaded_ones(open_history):
+    import dataclasses
+
+    history = open_history()
+    catalog = build(base_spec())
+    bare = dataclasses.replace(catalog, rounds=tuple(dataclasses.replace(r, text_digest="") for r in catalog.rounds))
+    assert history.content_hash(bare) == history.content_hash(catalog) == catalog_to_hash(catalog)
+    history.record(catalog)
+    assert history.record(bare) is None
+    # Two rounds with one id cannot be loaded, but a hand-made catalog still hashes its document.
+    twice = dataclasses.replace(catalog, rounds=catalog.rounds + catalog.rounds[:1])
+    assert history.content_hash(twice) == catalog_to_hash(twice)
