@@ -330,3 +330,32 @@ def test_a_database_replaced_by_garbage_while_open_is_recovered(tmp_path, writer
         assert info.id == 1  # a fresh database
         assert any("moved aside" in w for w in history.take_warnings())
     assert any(p.read_bytes() == b"\x00" * 100 for p in tmp_path.iterdir() if ".corrupt-" in p.name)
+
+
+def test_two_stores_taking_turns_record_deltas_against_what_is_really_last(tmp_path, writer):
+    """Each store keeps its rounds and the split of the last snapshot it recorded; when the
+    other store recorded in between, the delta is still against the real last version."""
+    from negotrack.store.changes import catalog_doc, doc_changes
+
+    _, make = writer
+    db = str(tmp_path / "db.json")
+    one, _ = History.open("w.yaml", db)
+    two, _ = History.open("w.yaml", db)
+    with one, two:
+        order = [(one, make(1, 0)), (two, make(1, 1)), (one, make(1, 2)), (one, make(2, 2)),
+                 (two, make(1, 2)), (one, make(2, 3)), (two, make(2, 3)), (one, make(1, 0))]
+        previous = None
+        for store, catalog in order:
+            info = store.record(catalog)
+            doc = catalog_doc(catalog)
+            if info is None:
+                assert doc_to_hash(doc) == store.latest().hash
+            else:
+                assert info.hash == catalog_to_hash(catalog)
+                if previous is not None:
+                    with open(db, encoding="utf-8") as fh:
+                        delta = json.load(fh)["snapshots"][str(info.id)]["delta"]
+                    assert delta == [c.as_dict() for c in doc_changes(previous, doc)]
+            previous = doc
+    assert [info.hash for info in _check_every_version(db)] == [
+        catalog_to_hash(make(*v)) for v in ((1, 0), (1, 1), (1, 2), (2, 2), (1, 2), (2, 3), (1, 0))]
