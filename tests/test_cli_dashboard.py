@@ -1,0 +1,49 @@
+"""`negotrack [FILE]`: the launch errors a user can meet before any screen opens."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from negotrack.tui.app import NegotrackApp
+from negotrack.tui.cli import main
+
+from support import DATA, until
+
+EXE = Path(sys.executable).parent / "negotrack"
+
+
+def test_no_file_here_explains_and_exits_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "no positions.yaml here" in err and "negotrack init positions.yaml" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_missing_file_and_folder_exit_2_without_traceback(tmp_path, capsys):
+    assert main([str(tmp_path / "nope.yaml")]) == 2
+    assert main([str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "is a folder" in err and "Traceback" not in err
+
+
+def test_console_script_in_a_terminalless_subprocess(tmp_path):
+    result = subprocess.run([str(EXE), str(tmp_path / "missing.yaml")], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    version = subprocess.run([str(EXE), "--version"], capture_output=True, text=True, timeout=60)
+    assert version.returncode == 0 and version.stdout.startswith("negotrack ")
+
+
+async def test_a_failing_worker_becomes_a_notification_and_the_app_keeps_running(monkeypatch):
+    def broken(catalog):
+        raise RuntimeError("analysis exploded")
+
+    monkeypatch.setattr("negotrack.tui.app.analyze", broken)
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    async with app.run_test() as pilot:
+        await until(pilot, lambda: any("analysis exploded" in str(n.message) for n in app._notifications))
+        await pilot.press("right_square_bracket", "t", "question_mark", "escape")
+        assert app.is_running
