@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +48,25 @@ async def test_a_failing_worker_becomes_a_notification_and_the_app_keeps_running
         await until(pilot, lambda: any("analysis exploded" in str(n.message) for n in app._notifications))
         await pilot.press("right_square_bracket", "t", "question_mark", "escape")
         assert app.is_running
+
+
+def test_an_unexpected_error_ends_in_one_sentence_and_a_crash_log(tmp_path):
+    """Run the real app headless with a bug planted in it: no traceback, a log with one."""
+    script = (
+        "import sys\n"
+        "from negotrack.tui.app import NegotrackApp\n"
+        "def bug(self):\n"
+        "    raise RuntimeError('planted bug')\n"
+        "NegotrackApp.refresh_view = bug\n"
+        f"app = NegotrackApp({str(DATA / 'dash.yaml')!r}, history=False, watch=False)\n"
+        "app.run(headless=True)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env,
+                            stdin=subprocess.DEVNULL, timeout=60)
+    shown = result.stdout + result.stderr
+    assert "Traceback" not in shown
+    assert "negotrack stopped on an unexpected error: RuntimeError: planted bug" in shown
+    log = tmp_path / "state" / "negotrack" / "crash.log"
+    assert "Traceback" in log.read_text() and "planted bug" in log.read_text()

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from negotrack.tui.app import NegotrackApp, editor_command
+from negotrack.tui.app import NegotrackApp
+from negotrack.tui.editor import editor_command
 from negotrack.tui.screens.errors import ErrorScreen
 from negotrack.tui.screens.help import HelpScreen
 from negotrack.tui.screens.timeline import TimelineScreen
@@ -308,3 +309,14 @@ async def test_a_catalog_without_rounds_says_so_and_every_key_is_harmless():
         for key in ("right_square_bracket", "home", "end", "n", "c", "t", "b", "x", "d", "slash", "escape"):
             await pilot.press(key)
         assert app.current_round_id() is None and app.is_running
+
+
+async def test_an_unbalanced_editor_variable_is_explained_not_raised(monkeypatch):
+    monkeypatch.setenv("EDITOR", "vim 'unclosed")
+    with pytest.raises(ValueError):
+        editor_command("/f.yaml", 7)
+    async with app_for(DASH).run_test() as pilot:
+        app = await started(pilot)
+        await pilot.press("e")
+        assert any("cannot be read" in str(n.message) for n in app._notifications)
+        assert app.is_running

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import gc
 import os
-import shlex
-import subprocess
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult, ScreenStackError, SuspendNotSupported, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
@@ -25,12 +22,15 @@ from textual.worker import Worker, WorkerState
 from negotrack.store.analysis import Analysis, Shift, analyze
 from negotrack.store.changes import Change
 from negotrack.store.catalog import load_catalog
-from negotrack.store.model import Catalog
+from negotrack.store.model import Catalog, Demand, Party
 from negotrack.store.problems import Problem
 from negotrack.store.text import one_line
 
-from .present import legend
+from .crash import crash_report
+from .editor import open_editor
+from .present import edit_history_lines, legend
 from .session import Opening, Session
+from .view import next_change, visible
 from .widgets.matrix import Matrix, MatrixView
 from .widgets.panels import Banner, DetailPane, RoundHeader
 
@@ -281,17 +281,9 @@ class NegotrackApp(App[int]):
             return None
         return catalog.rounds[self.round_index].id
 
-    def _visible(self) -> tuple[tuple, tuple]:
-        catalog = self.catalog
-        assert catalog is not None
-        needle = self.filter_text.casefold().strip()
-        demands, parties = catalog.demands, catalog.parties
-        if needle:
-            match_d = tuple(d for d in demands if needle in f"{d.id} {d.title} {' '.join(d.keywords)}".casefold())
-            match_p = tuple(p for p in parties if needle in f"{p.id} {p.name}".casefold())
-            demands = match_d or (demands if match_p else ())
-            parties = match_p or parties
-        return demands, parties
+    def _visible(self) -> tuple[tuple[Demand, ...], tuple[Party, ...]]:
+        assert self.catalog is not None
+        return visible(self.catalog, self.filter_text)
 
     def shifts(self) -> dict[tuple[str, str], Shift | None]:
         """Shifts of the current round against the previous report, or against the baseline."""
@@ -413,11 +405,10 @@ class NegotrackApp(App[int]):
                 cols.index(party_id) if party_id else (-1 if direction > 0 else len(cols)))
         visible_d, visible_p = (set(x.id for x in v) for v in self._visible())
         candidates = [c for c in self._changes if rows[c[1]] in visible_d and cols[c[2]] in visible_p]
-        ahead = [c for c in candidates if (c > here if direction > 0 else c < here)]
-        if not ahead:
+        target = next_change(candidates, here, direction)
+        if target is None:
             self.notify("No more changes " + ("after" if direction > 0 else "before") + " this cell.", markup=False)
             return
-        target = min(ahead) if direction > 0 else max(ahead)
         if target[0] != self.round_index:
             self.round_index = target[0]
             self.refresh_view()
@@ -534,18 +525,9 @@ class NegotrackApp(App[int]):
                 line = analysis.catalog.demand(demand_id).line
         elif self.problems:
             line = self.problems[0].line
-        command = editor_command(self.path, line)
-        if command is None:
-            self.notify("Set $VISUAL or $EDITOR to edit the catalog from here.", severity="warning", markup=False)
-            return
-        try:
-            try:
-                with self.suspend():
-                    subprocess.run(command, check=False)
-            except SuspendNotSupported:  # headless (tests, textual-web): run it detached from us
-                subprocess.run(command, check=False, stdin=subprocess.DEVNULL, capture_output=True)
-        except OSError as exc:
-            self.notify(f"Could not run the editor {one_line(command[0], 80)}: {one_line(str(exc.strerror or exc), 120)}", severity="error", markup=False)
+        problem = open_editor(self, self.path, line)
+        if problem is not None:
+            self.notify(problem, severity="warning", markup=False)
             return
         self.reload()
 
@@ -568,66 +550,5 @@ class NegotrackApp(App[int]):
         if os.environ.get("NEGOTRACK_DEBUG") or "PYTEST_CURRENT_TEST" in os.environ:
             super()._fatal_error()
             return
-        error = self._exception
-        log = crash_log_path()
-        try:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            log.write_text("".join(traceback.format_exception(error)) if error else "unknown error\n")
-            where = f"details in {log}"
-        except OSError:
-            where = "set NEGOTRACK_DEBUG=1 for details"
-        self._exit_renderables.append(
-            Text(f"negotrack stopped on an unexpected error: {type(error).__name__}: {one_line(str(error), 200)} ({where})")
-        )
+        self._exit_renderables.append(crash_report(self._exception))
         self._close_messages_no_wait()
-
-
-def edit_history_lines(versions: list) -> list[Text]:
-    """The versions of one position in the file's history (not its history across rounds)."""
-    if not versions:
-        return []
-    lines = [Text("Edit history (versions of the file)", style="bold underline")]
-    for version in versions:
-        position = version.position
-        if position is None:
-            shown = "removed"
-        elif position.get("withdrawn"):
-            shown = "withdrawn"
-        elif "value" in position:
-            low, high = position["value"]
-            shown = f"{low}–{high}" if low != high else f"{low}"
-        else:
-            shown = position.get("stance", "")
-        row = Text(f"{version.taken_at}  ", style="dim")
-        row.append(one_line(shown, 40))
-        if position and position.get("note"):
-            row.append("  ")
-            row.append(one_line(position["note"], 40), style="italic dim")
-        lines.append(row)
-    return lines
-
-
-def crash_log_path() -> Path:
-    from platformdirs import user_state_dir
-
-    return Path(user_state_dir("negotrack")) / "crash.log"
-
-
-_PLUS_LINE = {"vi", "vim", "nvim", "gvim", "nano", "emacs", "emacsclient", "micro", "kak", "hx", "helix", "joe", "ne", "mg", "pico"}
-_GOTO_FLAG = {"code", "code-insiders", "codium", "cursor", "subl", "zed"}
-
-
-def editor_command(path: str, line: int) -> list[str] | None:
-    """The editor from $VISUAL or $EDITOR, opened at `line` where the editor supports it."""
-    raw = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not raw:
-        return None
-    words = shlex.split(raw)
-    if not words:
-        return None
-    name = Path(words[0]).name
-    if name in _GOTO_FLAG:
-        return [*words, "-g", f"{path}:{line}"]
-    if name in _PLUS_LINE:
-        return [*words, f"+{line}", path]
-    return [*words, path]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from negotrack.store.analysis import SHIFT_GLYPHS, TREND_GLYPHS, Agreement, Cell, Gap, Shift
-from negotrack.store.model import Demand, Position
+from negotrack.store.model import Demand, Position, Value
 from negotrack.store.text import clean, one_line
 
 #: Styles name meaning, not colour; the glyph carries the meaning too.
@@ -96,3 +96,30 @@ def legend(compact: bool = False) -> Text:
     for trend, glyph in TREND_GLYPHS.items():
         text.append(f"{glyph}{trend}{sep}" if compact else f"{glyph} {trend}{sep}", style="dim")
     return text
+
+
+def stored_position_text(position: dict | None) -> str:
+    """A position as the history stores it (a position_doc dict), in one short phrase."""
+    if position is None:
+        return "—"
+    if position.get("withdrawn"):
+        return "withdrawn"
+    if "value" in position:
+        return str(Value(*position["value"]))
+    return position.get("stance", "")
+
+
+def edit_history_lines(versions: list) -> list[Text]:
+    """The versions of one position in the file's history (not its history across rounds)."""
+    if not versions:
+        return []
+    lines = [Text("Edit history (versions of the file)", style="bold underline")]
+    for version in versions:
+        position = version.position
+        row = Text(f"{version.taken_at}  ", style="dim")
+        row.append(one_line("removed" if position is None else stored_position_text(position), 40))
+        if position and position.get("note"):
+            row.append("  ")
+            row.append(one_line(position["note"], 40), style="italic dim")
+        lines.append(row)
+    return lines

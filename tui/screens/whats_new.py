@@ -11,19 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from negotrack.store.changes import Change, split_key
-from negotrack.store.model import Value
-
-from ..present import plain
-
-
-def _shown(position: dict | None) -> str:
-    if position is None:
-        return "—"
-    if position.get("withdrawn"):
-        return "withdrawn"
-    if "value" in position:
-        return str(Value(*position["value"]))
-    return position.get("stance", "")
+from ..present import plain, stored_position_text
 
 
 class WhatsNewScreen(ModalScreen[tuple[str, str, str] | None]):
@@ -54,7 +42,7 @@ class WhatsNewScreen(ModalScreen[tuple[str, str, str] | None]):
         for change in self.changes:
             round_id, party, demand = split_key(change.key)
             table.add_row(plain(round_id, 24), plain(party, 16), plain(demand, 24),
-                          plain(_shown(change.old), 30), plain(_shown(change.new), 30), key=change.key)
+                          plain(stored_position_text(change.old), 30), plain(stored_position_text(change.new), 30), key=change.key)
         if not self.changes:
             table.add_row(Text("No position changed since your last visit.", style="dim"), "", "", "", "")
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from negotrack.store.analysis import SHIFT_GLYPHS, Analysis, Shift
+from negotrack.store.analysis import SHIFT_GLYPHS, Analysis
 from negotrack.store.model import Catalog, Position, Report
 from negotrack.store.text import one_line
 
