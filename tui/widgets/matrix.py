@@ -54,6 +54,8 @@ class Matrix(DataTable[Text]):
 
     def __init__(self, **kwargs) -> None:  # noqa: ANN003 - DataTable's widget kwargs
         super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
+        # the demand and its gap stay in place while the parties scroll sideways
+        self.fixed_columns = 2
         self._shape: tuple[tuple[str, ...], tuple[str, ...], int] | None = None
         self._width = MAX_PARTY_WIDTH
 
