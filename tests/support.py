@@ -9,7 +9,7 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data"
 
 
-async def until(pilot, predicate, timeout: float = 5.0) -> None:
+async def until(pilot, predicate, timeout: float = 10.0) -> None:
     """Let the app run until `predicate()` holds; fail with a clear message after `timeout`."""
     deadline = time.monotonic() + timeout
     while not predicate():
