@@ -54,6 +54,17 @@ class CatalogLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         return MAP
 
 
+class PureCatalogLoader(yaml.SafeLoader):
+    """The same grammar in pure Python, with no nesting limit of its own.
+
+    Used only to find where a deeply nested file first goes too deep: libyaml 0.2.6+ (PyYAML
+    6.0.4+) stops its scanner at 1,000 flow levels before the parser has emitted a single
+    event, so the C loader can no longer say where level 65 begins.
+    """
+
+    resolve = CatalogLoader.resolve
+
+
 _gc_lock = threading.Lock()
 _gc_pausers = 0
 _gc_was_enabled = False
@@ -189,8 +200,18 @@ def _may_nest_deeply(text: str) -> bool:
 
 
 def _too_deep(text: str, file: str) -> Problem | None:
+    try:
+        return _first_too_deep(CatalogLoader(text), file)
+    except _ScannerLimit:
+        return _first_too_deep(PureCatalogLoader(text), file)
+
+
+class _ScannerLimit(Exception):
+    """libyaml refused the nesting before emitting the event we look for."""
+
+
+def _first_too_deep(loader: yaml.SafeLoader, file: str) -> Problem | None:
     depth = 0
-    loader = CatalogLoader(text)
     try:
         while loader.check_event():
             event = loader.get_event()
@@ -207,7 +228,9 @@ def _too_deep(text: str, file: str) -> Problem | None:
                     )
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(exc):
+            raise _ScannerLimit from exc
         return None  # the syntax error is reported by the composer with its marks
     finally:
         loader.dispose()
