@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -59,7 +59,7 @@ class NegotrackApp(App[int]):
         Binding("left_square_bracket", "round(-1)", "Prev round", key_display="["),
         Binding("greater_than_sign", "round(1)", "Next round", show=False),
         Binding("less_than_sign", "round(-1)", "Prev round", show=False),
-        # priority: DataTable binds Home/End to its own scrolling; here they mean rounds.
+        # priority: no widget's Home/End (the Input's, a DataTable's) may take these from the rounds.
         Binding("home", "first_round", "First round", show=False, priority=True),
         Binding("end", "last_round", "Last round", show=False, priority=True),
         Binding("n", "next_change(1)", "Next change"),
@@ -313,7 +313,7 @@ class NegotrackApp(App[int]):
         matrix.show(MatrixView(analysis, rid, shifts, demands, parties, fresh))
         matrix.select(*selected)
 
-    @on(DataTable.CellHighlighted, "#matrix")
+    @on(Matrix.CellHighlighted, "#matrix")
     def _cell_highlighted(self) -> None:
         try:
             self._update_detail()

@@ -6,6 +6,7 @@ typed and control characters are shown, never sent to the terminal.
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 
 from negotrack.store.analysis import SHIFT_GLYPHS, TREND_GLYPHS, Agreement, Cell, Gap, Shift
@@ -51,18 +52,30 @@ def position_text(demand: Demand, position: Position | None, unit: bool = True) 
     return shown
 
 
-def cell_text(demand: Demand, cell: Cell, shift: Shift | None, width: int) -> Text:
-    """A matrix cell: shift glyph, then the position shortened to `width`."""
+#: A cell as (text, style) pieces: what the matrix draws without building a Text per cell.
+Pieces = tuple[tuple[str, "str | Style"], ...]
+
+
+def cell_pieces(demand: Demand, cell: Cell, shift: Shift | None, width: int) -> Pieces:
+    """A matrix cell: shift glyph, then the position shortened to `width`, then ‡ if disputed.
+
+    The glyph's style (the shift's) runs under the whole cell; the body adds dim when carried
+    over, strike when withdrawn."""
     if cell.position is None:
-        return Text("—", style="dim")
+        return (("—", "dim"),)
     glyph = SHIFT_GLYPHS.get(shift, " ") if shift is not None else " "
     body = one_line(position_text(demand, cell.position, unit=False), max(width - 2, 4))
     style = SHIFT_STYLES.get(shift, "") if shift is not None else ""
-    text = Text(f"{glyph} ", style=style or "")
-    text.append(body, style="dim" if shift is Shift.CARRIED else ("strike" if cell.position.withdrawn else ""))
+    extra = "dim" if shift is Shift.CARRIED else ("strike" if cell.position.withdrawn else "")
+    pieces = [(f"{glyph} ", style), (body, f"{style} {extra}".strip())]
     if cell.position.disputed:
-        text.append(" ‡", style="yellow")
-    return text
+        pieces.append((" ‡", f"{style} yellow".strip()))
+    return tuple(pieces)
+
+
+def cell_text(demand: Demand, cell: Cell, shift: Shift | None, width: int) -> Text:
+    """A matrix cell as Text (see `cell_pieces`)."""
+    return Text.assemble(*cell_pieces(demand, cell, shift, width))
 
 
 def gap_text(demand: Demand, gap: Gap) -> Text:

@@ -1,26 +1,45 @@
-"""The matrix: one row per demand, one column per party, for one round."""
+"""The matrix: one row per demand, one column per party, for one round.
+
+A Line API widget rather than a DataTable: a round switch replaces every visible cell, and
+DataTable renders each cell through rich's layout machinery (padding, line splitting, a
+cache that any update empties) at about 0.15 ms a cell, which alone is several times the
+30 ms a key press may take at 200 rounds. Here a cell is one line of Text, truncated and
+drawn from (text, style) pieces, and a screen line is those segments
+joined, with the demand and gap columns fixed while the parties scroll sideways.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnDoesNotExist, RowDoesNotExist
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from negotrack.store.analysis import Analysis, Shift
 from negotrack.store.model import Demand, Party
 from negotrack.store.text import one_line
 
-from ..present import cell_text, gap_text, plain
+from ..present import Pieces, cell_pieces, gap_text, plain
 
+DEMAND_KEY = "__demand__"
 GAP_KEY = "__gap__"
 DEMAND_WIDTH = 20
 GAP_WIDTH = 18
 MIN_PARTY_WIDTH = 12
 MAX_PARTY_WIDTH = 30
+#: blank cells either side of a cell's text
+PAD = 1
+#: the demand and the gap stay in sight while the parties scroll sideways
+FIXED = 2
 
 
 def party_width(total: int, parties: int) -> int:
@@ -42,81 +61,349 @@ class MatrixView:
     fresh: frozenset[tuple[str, str]] = frozenset()
 
 
-class Matrix(DataTable[Text]):
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Text
+    #: width of the text, without the padding
+    width: int
+
+
+class Matrix(ScrollView, can_focus=True):
     """Positions of every party on every demand in the current round."""
 
     BINDINGS = [
-        Binding("h", "cursor_left", "Left", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("l", "cursor_right", "Right", show=False),
+        Binding("up", "cursor(-1, 0)", "Up", show=False),
+        Binding("down", "cursor(1, 0)", "Down", show=False),
+        Binding("left", "cursor(0, -1)", "Left", show=False),
+        Binding("right", "cursor(0, 1)", "Right", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("h", "cursor(0, -1)", "Left", show=False),
+        Binding("j", "cursor(1, 0)", "Down", show=False),
+        Binding("k", "cursor(-1, 0)", "Up", show=False),
+        Binding("l", "cursor(0, 1)", "Right", show=False),
     ]
 
-    def __init__(self, **kwargs) -> None:  # noqa: ANN003 - DataTable's widget kwargs
-        super().__init__(cursor_type="cell", zebra_stripes=True, **kwargs)
-        # the demand and its gap stay in place while the parties scroll sideways
-        self.fixed_columns = 2
-        self._shape: tuple[tuple[str, ...], tuple[str, ...], int] | None = None
+    COMPONENT_CLASSES = {
+        "matrix--header",
+        "matrix--cursor",
+        "matrix--even-row",
+        "matrix--odd-row",
+        "matrix--fixed",
+    }
+
+    DEFAULT_CSS = """
+    Matrix {
+        background: $surface;
+        color: $foreground;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .matrix--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+        & > .matrix--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .matrix--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .matrix--fixed {
+            color: $foreground;
+        }
+        & > .matrix--odd-row {
+        }
+        & > .matrix--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        &:dark > .matrix--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .matrix--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+
+    class CellHighlighted(Message):
+        """The cursor moved to another cell (by keys, mouse or `select`)."""
+
+        def __init__(self, matrix: Matrix, demand_id: str, column_key: str) -> None:
+            super().__init__()
+            self.matrix = matrix
+            self.demand_id = demand_id
+            self.column_key = column_key
+
+        @property
+        def control(self) -> Matrix:
+            return self.matrix
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003 - Widget's kwargs
+        super().__init__(**kwargs)
+        self._columns: list[Column] = []
+        self._row_keys: list[str] = []
+        #: per row, per column: the cell's (text, style) pieces
+        self._rows: list[list[Pieces]] = []
+        self._row_index: dict[str, int] = {}
+        self._column_index: dict[str, int] = {}
+        self._cursor = Coordinate(0, 0)
         self._width = MAX_PARTY_WIDTH
+        #: row -> (fixed part, scrolled part) without the cursor; emptied by show and restyling
+        self._line_cache: dict[int, tuple[Strip, Strip]] = {}
+        #: component name -> the rich style cells are drawn with ("" is the widget's own)
+        self._styles: dict[str, Style] = {}
+        self._parsed_styles: dict[str, Style] = {}
+        self._labels: list[Pieces] = []
+
+
+    # -- data ---------------------------------------------------------------------------
 
     def show(self, view: MatrixView) -> None:
-        """Render `view`, updating cells in place when rows, columns and widths are unchanged."""
+        """Show `view`; the cursor stays at the same row and column index (the app then
+        selects by id)."""
         self._width = party_width(self.size.width or self.app.size.width, len(view.parties))
-        shape = (tuple(d.id for d in view.demands), tuple(p.id for p in view.parties), self._width)
-        rows = [self._row(view, demand) for demand in view.demands]
-        if shape == self._shape:
-            for demand, row in zip(view.demands, rows):
-                self.update_cell(demand.id, GAP_KEY, row[1])
-                for party, value in zip(view.parties, row[2:]):
-                    self.update_cell(demand.id, party.id, value)
-            return
-        cursor = self.cursor_coordinate
-        self.clear(columns=True)
-        self.add_column(Text("Demand", style="bold"), width=DEMAND_WIDTH, key="__demand__")
-        # the gap comes second so that it stays in sight when many parties scroll sideways
-        self.add_column(Text("Gap", style="bold"), width=GAP_WIDTH, key=GAP_KEY)
+        columns = [
+            Column(DEMAND_KEY, Text("Demand", style="bold"), DEMAND_WIDTH),
+            # the gap comes second so that it stays in sight when many parties scroll sideways
+            Column(GAP_KEY, Text("Gap", style="bold"), GAP_WIDTH),
+        ]
         for party in view.parties:
-            label = plain(party.name, self._width - 2)
-            if not party.is_side:
+            if party.is_side:
+                label = plain(party.name, self._width)
+            else:
                 # mediators and observers: set apart by a rule and an italic role, not by colour alone
-                label = Text("┊ ", style="dim") + Text(one_line(party.name, self._width - 4), style="italic")
-            self.add_column(label, width=self._width, key=party.id)
-        for demand, row in zip(view.demands, rows):
-            self.add_row(*row, key=demand.id)
-        self._shape = shape
-        if self.row_count:
-            self.cursor_coordinate = self.validate_cursor_coordinate(cursor)
+                label = Text("┊ ", style="dim") + Text(one_line(party.name, self._width - 2), style="italic")
+            columns.append(Column(party.id, label, self._width))
+        self._columns = columns
+        self._labels = [self._pieces(c.label) for c in columns]
+        self._column_index = {c.key: i for i, c in enumerate(columns)}
+        self._row_keys = [d.id for d in view.demands]
+        self._row_index = {key: i for i, key in enumerate(self._row_keys)}
+        self._rows = [self._row(view, demand) for demand in view.demands]
+        self._line_cache.clear()
+        self.virtual_size = Size(sum(c.width + 2 * PAD for c in columns), len(self._rows) + 1)
+        self._cursor = self._clamp(self._cursor)
+        self.refresh()
 
-    def _row(self, view: MatrixView, demand: Demand) -> list[Text]:
-        row = [plain(demand.title, DEMAND_WIDTH), gap_text(demand, view.analysis.gap(view.round_id, demand.id))]
+    def _row(self, view: MatrixView, demand: Demand) -> list[Pieces]:
+        cell, shifts, fresh, rid, width = view.analysis.cell, view.shifts, view.fresh, view.round_id, self._width
+        row = [((one_line(demand.title, DEMAND_WIDTH), ""),),
+               self._pieces(gap_text(demand, view.analysis.gap(rid, demand.id)))]
         for party in view.parties:
-            cell = view.analysis.cell(view.round_id, party.id, demand.id)
-            text = cell_text(demand, cell, view.shifts.get((party.id, demand.id)), self._width)
-            if (party.id, demand.id) in view.fresh:
-                text = Text("★", style="bold magenta") + text
-            row.append(text)
+            pieces = cell_pieces(demand, cell(rid, party.id, demand.id), shifts.get((party.id, demand.id)), width)
+            if (party.id, demand.id) in fresh:
+                pieces = (("★", "bold magenta"), *pieces)
+            row.append(pieces)
         return row
+
+    def _pieces(self, text: Text) -> Pieces:
+        """Text as pieces, its own style folded into each (Text.render leaves it out when the
+        Text has no spans)."""
+        console = self.app.console
+        base = console.get_style(text.style) if text.style else Style()
+        return tuple((part.text, base + part.style if part.style else base) for part in text.render(console))
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def column_keys(self) -> list[str]:
+        return [c.key for c in self._columns]
+
+    def get_cell(self, demand_id: str, column_key: str) -> Text:
+        """The text shown for a demand in a column (a party id, GAP_KEY or DEMAND_KEY)."""
+        return Text.assemble(*self._rows[self._row_index[demand_id]][self._column_index[column_key]])
+
+    # -- cursor -------------------------------------------------------------------------
+
+    @property
+    def cursor_coordinate(self) -> Coordinate:
+        return self._cursor
+
+    @cursor_coordinate.setter
+    def cursor_coordinate(self, value: Coordinate) -> None:
+        new = self._clamp(value)
+        old, self._cursor = self._cursor, new
+        if new != old:
+            self._refresh_row(old.row)
+            self._refresh_row(new.row)
+            if self._rows:
+                self.post_message(self.CellHighlighted(self, self._row_keys[new.row], self._columns[new.column].key))
+        self.scroll_to_cursor()
+
+    def _clamp(self, value: Coordinate) -> Coordinate:
+        rows, columns = len(self._rows), len(self._columns)
+        return Coordinate(max(0, min(value.row, rows - 1)), max(0, min(value.column, columns - 1)))
 
     def selected(self) -> tuple[str | None, str | None]:
         """(demand id, party id) under the cursor; party is None on the demand or gap column."""
-        if not self.row_count:
+        if not self._rows:
             return None, None
-        row_key, column_key = self.coordinate_to_cell_key(self.cursor_coordinate)
-        column = column_key.value
-        return row_key.value, (None if column in (GAP_KEY, "__demand__") else column)
+        column = self._columns[self._cursor.column].key
+        return self._row_keys[self._cursor.row], (None if column in (GAP_KEY, DEMAND_KEY) else column)
 
     def select(self, demand_id: str | None, party_id: str | None) -> None:
-        """Move the cursor to a cell by ids (kept across reloads and round changes)."""
-        if demand_id is None or not self.row_count:
+        """Move the cursor to a cell by ids (kept across reloads and round changes); a demand
+        or party that is filtered out leaves the cursor where it is."""
+        if demand_id is None or demand_id not in self._row_index:
             return
-        try:
-            row = self.get_row_index(demand_id)
-        except RowDoesNotExist:  # filtered out
+        column = self._column_index.get(party_id, self._cursor.column) if party_id else self._cursor.column
+        self.cursor_coordinate = Coordinate(self._row_index[demand_id], column)
+
+    def action_cursor(self, rows: int, columns: int) -> None:
+        row, column = self._cursor
+        self.cursor_coordinate = Coordinate(row + rows, column + columns)
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1), 0)
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll the least that shows the cursor's row and (for a party) its column."""
+        if not self._rows:
             return
-        column = self.cursor_coordinate.column
-        if party_id is not None:
-            try:
-                column = self.get_column_index(party_id)
-            except ColumnDoesNotExist:  # filtered out: stay in the current column
-                pass
-        self.cursor_coordinate = self.validate_cursor_coordinate(Coordinate(row, column))
+        region = self.scrollable_content_region
+        row, column = self._cursor
+        y = int(self.scroll_y)
+        rows_shown = max(1, region.height - 1)  # under the header
+        if row < y:
+            y = row
+        elif row >= y + rows_shown:
+            y = row - rows_shown + 1
+        x = int(self.scroll_x)
+        if column >= FIXED:
+            start = sum(c.width + 2 * PAD for c in self._columns[FIXED:column])
+            end = start + self._columns[column].width + 2 * PAD
+            shown = max(1, region.width - self._fixed_width())
+            if start < x:
+                x = start
+            elif end > x + shown:
+                x = end - shown
+        if (x, y) != (int(self.scroll_x), int(self.scroll_y)):
+            self.scroll_to(x, y, animate=False, immediate=True)
+
+    def _fixed_width(self) -> int:
+        return sum(c.width + 2 * PAD for c in self._columns[:FIXED])
+
+    # -- mouse --------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0 or not self._rows:
+            return
+        row = offset.y - 1 + int(self.scroll_y)
+        x = offset.x
+        fixed = self._fixed_width()
+        first = 0
+        if x >= fixed:
+            x, first = x - fixed + int(self.scroll_x), FIXED
+        for index in range(first, len(self._columns)):
+            x -= self._columns[index].width + 2 * PAD
+            if x < 0:
+                if row < len(self._rows):
+                    self.focus()
+                    self.cursor_coordinate = Coordinate(row, index)
+                return
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._restyle()
+
+    def _restyle(self) -> None:
+        self._line_cache.clear()
+        self._styles.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._restyle()  # the cursor's colours depend on focus
+        self._refresh_row(self._cursor.row)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._restyle()
+        self._refresh_row(self._cursor.row)
+
+    def _refresh_row(self, row: int) -> None:
+        self.refresh_line(row + 1)  # virtual y: the header is line 0
+
+    def _style(self, name: str) -> Style:
+        """The widget's style under a component's (cached: rich_style costs ~0.1 ms a call)."""
+        style = self._styles.get(name)
+        if style is None:
+            base = self._styles.get("") or self._styles.setdefault("", self.rich_style)
+            style = self._styles[name] = base + self.get_component_rich_style(name, partial=True) if name else base
+        return style
+
+    def _parsed(self, style: str | Style) -> Style:
+        if isinstance(style, Style):
+            return style
+        parsed = self._parsed_styles.get(style)
+        if parsed is None:
+            parsed = self._parsed_styles[style] = self.app.console.get_style(style) if style else Style()
+        return parsed
+
+    def _cell(self, pieces: Pieces, width: int, style: Style, post: Style | None) -> list[Segment]:
+        """One cell as segments exactly `width` + 2 * PAD cells wide."""
+        length = sum(cell_len(text) for text, _ in pieces)
+        if length > width:
+            text = Text.assemble(*pieces)
+            text.truncate(width, overflow="ellipsis")
+            pieces = self._pieces(text)
+            length = text.cell_len
+        edge = style + post if post else style
+        segments = [Segment(" " * PAD, edge)]
+        for text, piece_style in pieces:
+            combined = style + self._parsed(piece_style) if piece_style else style
+            segments.append(Segment(text, combined + post if post else combined))
+        segments.append(Segment(" " * (width - length + PAD), edge))
+        return segments
+
+    def _strips(self, row: int, cursor_column: int | None) -> tuple[Strip, Strip]:
+        if row < 0:
+            style = fixed_style = self._style("matrix--header")
+            cells = self._labels
+        else:
+            style = self._style("matrix--odd-row" if row % 2 else "matrix--even-row")
+            fixed = self._styles.get("fixed")
+            if fixed is None:
+                fixed = self._styles["fixed"] = self.get_component_rich_style("matrix--fixed", partial=True)
+            fixed_style = style + fixed
+            cells = self._rows[row]
+        cursor = self._style("matrix--cursor") if cursor_column is not None else None
+        fixed: list[Segment] = []
+        scrolled: list[Segment] = []
+        fixed_width = scrolled_width = 0
+        for index, (column, text) in enumerate(zip(self._columns, cells)):
+            post = cursor if index == cursor_column else None
+            if index < FIXED:
+                fixed += self._cell(text, column.width, fixed_style, post)
+                fixed_width += column.width + 2 * PAD
+            else:
+                scrolled += self._cell(text, column.width, style, post)
+                scrolled_width += column.width + 2 * PAD
+        return Strip(fixed, fixed_width), Strip(scrolled, scrolled_width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = (int(v) for v in self.scroll_offset)
+        row = -1 if y == 0 else y - 1 + scroll_y
+        if row >= len(self._rows) or not self._columns:
+            return Strip.blank(width, self._style(""))
+        if row == self._cursor.row:
+            fixed, scrolled = self._strips(row, self._cursor.column)
+        else:
+            cached = self._line_cache.get(row)
+            if cached is None:
+                cached = self._line_cache[row] = self._strips(row, None)
+            fixed, scrolled = cached
+        shown = max(0, width - fixed.cell_length)
+        line = Strip.join([fixed.crop(0, width), scrolled.crop(scroll_x, scroll_x + shown)])
+        return line.extend_cell_length(width, self._style(""))

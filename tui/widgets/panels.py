@@ -54,13 +54,11 @@ class RoundHeader(Static):
         if baseline is not None:
             head.append("  vs baseline ", style="italic")
             head.append(one_line(baseline), style="bold italic")
-        strip = Text()
-        for i, other in enumerate(catalog.rounds):
-            strip.append("●" if i == index else ("◆" if other.id == baseline else "○"), style="bold" if i == index else "dim")
+        width = max(self.size.width - 2, 40)
+        strip = round_strip(catalog, index, baseline, width - len(one_line(rnd.id)) - 2)
         strip.append("  ")
         strip.append(one_line(rnd.id), style="dim")
         lines = [head, strip]
-        width = max(self.size.width - 2, 40)
         if rnd.summary:
             lines.append(plain(rnd.summary, width))
         if rnd.sources:
@@ -70,7 +68,33 @@ class RoundHeader(Static):
         for line in lines:
             line.no_wrap = True
             line.overflow = "ellipsis"
-        self.update(Group(*lines))
+        # the header's height is fixed in the stylesheet, so a new round needs no layout pass
+        self.update(Group(*lines), layout=False)
+
+
+def round_strip(catalog: Catalog, index: int, baseline: str | None, width: int) -> Text:
+    """A dot per round (● current, ◆ baseline), windowed around the current round when there
+    are more rounds than fit; `…` marks rounds cut off on either side."""
+    rounds = catalog.rounds
+    width = max(width, 5)
+    start, end = 0, len(rounds)
+    if end > width:
+        width -= 2  # room for the marks of rounds cut off
+        start = max(0, min(index - width // 2, end - width))
+        end = start + width
+    text = Text("…" if start else "", style="dim")
+    run = []
+    for i in range(start, end):
+        if i == index or rounds[i].id == baseline:
+            text.append("".join(run), style="dim")
+            run = []
+            text.append("●" if i == index else "◆", style="bold")
+        else:
+            run.append("○")
+    text.append("".join(run), style="dim")
+    if end < len(rounds):
+        text.append("…", style="dim")
+    return text
 
 
 class Banner(Static):
