@@ -57,7 +57,7 @@ Pieces = tuple[tuple[str, "str | Style"], ...]
 
 
 def cell_pieces(demand: Demand, cell: Cell, shift: Shift | None, width: int) -> Pieces:
-    """A matrix cell: shift glyph, then the position shortened to `width`, then ‡ if disputed.
+    """A matrix cell (`Text.assemble(*pieces)` makes it Text): shift glyph, then the position shortened to `width`, then ‡ if disputed.
 
     The glyph's style (the shift's) runs under the whole cell; the body adds dim when carried
     over, strike when withdrawn."""
@@ -73,26 +73,21 @@ def cell_pieces(demand: Demand, cell: Cell, shift: Shift | None, width: int) -> 
     return tuple(pieces)
 
 
-def cell_text(demand: Demand, cell: Cell, shift: Shift | None, width: int) -> Text:
-    """A matrix cell as Text (see `cell_pieces`)."""
-    return Text.assemble(*cell_pieces(demand, cell, shift, width))
-
-
-def gap_text(demand: Demand, gap: Gap) -> Text:
+def gap_pieces(demand: Demand, gap: Gap) -> Pieces:
     """Gap column: the gap, its trend glyph, the agreement class and a zone marker."""
     if gap.agreement is None and gap.distance is None:
-        return Text("—" if gap.stated == 0 else "text", style="dim")
-    text = Text()
+        return (("—" if gap.stated == 0 else "text", "dim"),)
+    pieces: list[tuple[str, str]] = []
     if gap.distance is not None:
-        text.append(gap.shown(demand))
+        shown = gap.shown(demand)
         if gap.trend is not None:
-            text.append(f" {TREND_GLYPHS[gap.trend]}")
-        text.append(" ")
+            shown += f" {TREND_GLYPHS[gap.trend]}"
+        pieces.append((shown + " ", ""))
     if gap.agreement is not None:
-        text.append(gap.agreement.value, style=AGREEMENT_STYLES[gap.agreement])
+        pieces.append((gap.agreement.value, AGREEMENT_STYLES[gap.agreement]))
     if gap.zone is not None and gap.zone.is_range:
-        text.append(f" ◇{gap.zone}", style="green")
-    return text
+        pieces.append((f" ◇{gap.zone}", "green"))
+    return tuple(pieces)
 
 
 def legend(compact: bool = False) -> Text:

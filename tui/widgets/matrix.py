@@ -28,7 +28,7 @@ from negotrack.store.analysis import Analysis, Shift
 from negotrack.store.model import Demand, Party
 from negotrack.store.text import one_line
 
-from ..present import Pieces, cell_pieces, gap_text, plain
+from ..present import Pieces, cell_pieces, gap_pieces, plain
 
 DEMAND_KEY = "__demand__"
 GAP_KEY = "__gap__"
@@ -196,7 +196,7 @@ class Matrix(ScrollView, can_focus=True):
     def _row(self, view: MatrixView, demand: Demand) -> list[Pieces]:
         cell, shifts, fresh, rid, width = view.analysis.cell, view.shifts, view.fresh, view.round_id, self._width
         row = [((one_line(demand.title, DEMAND_WIDTH), ""),),
-               self._pieces(gap_text(demand, view.analysis.gap(rid, demand.id)))]
+               gap_pieces(demand, view.analysis.gap(rid, demand.id))]
         for party in view.parties:
             pieces = cell_pieces(demand, cell(rid, party.id, demand.id), shifts.get((party.id, demand.id)), width)
             if (party.id, demand.id) in fresh:

@@ -128,6 +128,11 @@ def _position_lines(catalog: Catalog, demand_unit: str | None, position: Positio
 class DetailPane(VerticalScroll):
     """The selected cell in full, with its history across every round."""
 
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003 - Widget's kwargs
+        super().__init__(**kwargs)
+        #: (width, height) of what the body shows, to skip layout passes that change nothing
+        self._shown: tuple[int, int | None] = (0, None)
+
     def compose(self):  # noqa: ANN201 - textual's ComposeResult
         yield Static(id="detail-body")
 
@@ -136,7 +141,7 @@ class DetailPane(VerticalScroll):
         body = self.query_one("#detail-body", Static)
         catalog = analysis.catalog
         if demand_id is None:
-            body.update(Text("Nothing selected.", style="dim"))
+            self._put(body, [Text("Nothing selected.", style="dim")])
             return
         demand = catalog.demand(demand_id)
         lines: list[Text] = [Text(one_line(demand.title), style="bold underline")]
@@ -149,7 +154,7 @@ class DetailPane(VerticalScroll):
         if party_id is None:
             gap = analysis.gap(round_id, demand_id)
             lines.append(Text(f"Gap: {gap.shown(demand) or '—'}  {gap.agreement or ''}  {gap.trend or ''}"))
-            body.update(Group(*lines))
+            self._put(body, lines)
             return
         party = catalog.party(party_id)
         cell = analysis.cell(round_id, party_id, demand_id)
@@ -178,4 +183,24 @@ class DetailPane(VerticalScroll):
             lines.append(row)
         if extra:
             lines += extra
-        body.update(Group(*lines))
+        self._put(body, lines)
+
+    def _put(self, body: Static, lines: list[Text]) -> None:
+        """Show `lines`, with a layout pass only when their height changes: a pass costs a
+        reflow of the whole screen, a fifth of a round switch at 200 rounds."""
+        width = body.size.width
+        height = _height(self.app.console, lines, width) if width else None
+        same = height is not None and (width, height) == self._shown
+        self._shown = (width, height)
+        body.update(Group(*lines), layout=not same)
+
+
+def _height(console, lines: list[Text], width: int) -> int:  # noqa: ANN001 - rich's Console
+    """Lines that `lines` take at `width`, as rich wraps them (short lines are counted cheaply)."""
+    total = 0
+    for line in lines:
+        if "\n" not in line.plain and line.cell_len <= width:
+            total += 1
+        else:
+            total += len(line.wrap(console, width))
+    return total

@@ -1,0 +1,128 @@
+"""The matrix widget itself: what it draws, scrolling with fixed columns, mouse, cursor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from negotrack.tui.app import NegotrackApp
+from negotrack.tui.widgets.matrix import DEMAND_KEY, GAP_KEY, Matrix
+from negotrack.tui.widgets.panels import DetailPane
+
+from support import DATA, until
+
+PARTIES = ["alpha", "beta", "gamma", "delta", "epsilon"]
+NAMES = {"alpha": "Alpha", "beta": "Beta", "gamma": "غزة Gamma", "delta": "דלתא Delta", "epsilon": "全角 Epsilon"}
+
+
+def wide_catalog(path: Path, demands: int = 30) -> Path:
+    """Five parties (names in Arabic, Hebrew and wide CJK), `demands` scale demands, two rounds."""
+    lines = ["format: 1", "title: Wide talks", "parties:"]
+    for pid in PARTIES:
+        lines += [f"  {pid}:", f"    name: {NAMES[pid]}"]
+    lines.append("demands:")
+    for d in range(demands):
+        lines += [f"  d{d}:", f"    title: Demand {d}", "    scale: [none, some, all]"]
+    lines.append("rounds:")
+    for r, (date, stance) in enumerate([("2024-01-01", "none"), ("2024-02-01", "some")]):
+        lines += [f"  - id: r{r + 1}", f"    date: {date}", "    positions:"]
+        for p, pid in enumerate(PARTIES):
+            lines.append(f"      {pid}:")
+            for d in range(demands):
+                lines.append(f"        d{d}: {stance if (p + d) % 2 else 'all'}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+async def opened(pilot) -> tuple[NegotrackApp, Matrix]:
+    app = pilot.app
+    await until(pilot, lambda: app.analysis is not None)
+    await pilot.pause()
+    return app, app.query_one(Matrix)
+
+
+def drawn(matrix: Matrix) -> list[str]:
+    """The matrix's lines as the screen gets them."""
+    return [matrix.render_line(y).text for y in range(matrix.scrollable_content_region.height)]
+
+
+async def test_every_line_is_exactly_as_wide_as_the_widget_with_wide_and_rtl_names(tmp_path):
+    app = NegotrackApp(str(wide_catalog(tmp_path / "w.yaml")), history=False, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        _, matrix = await opened(pilot)
+        width = matrix.scrollable_content_region.width
+        for y in range(matrix.scrollable_content_region.height):
+            assert matrix.render_line(y).cell_length == width
+        header = drawn(matrix)[0]
+        assert header.lstrip().startswith("Demand") and "Gap" in header
+
+
+async def test_demand_and_gap_stay_in_place_while_the_parties_scroll_sideways(tmp_path):
+    app = NegotrackApp(str(wide_catalog(tmp_path / "w.yaml")), history=False, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        _, matrix = await opened(pilot)
+        assert "Epsilon" not in drawn(matrix)[0]  # five parties do not fit in 80 columns
+        matrix.focus()
+        for _ in range(len(PARTIES) + 1):  # from the demand column, past the gap
+            await pilot.press("l")
+        await pilot.pause()
+        assert matrix.selected() == ("d0", "epsilon")
+        assert matrix.scroll_x > 0
+        lines = drawn(matrix)
+        assert "Epsilon" in lines[0]
+        assert lines[0].lstrip().startswith("Demand")  # fixed columns did not scroll away
+        assert lines[1].lstrip().startswith("Demand 0")
+
+
+async def test_the_cursor_row_is_kept_in_view_and_the_header_stays_on_top(tmp_path):
+    app = NegotrackApp(str(wide_catalog(tmp_path / "w.yaml")), history=False, watch=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        _, matrix = await opened(pilot)
+        matrix.focus()
+        for _ in range(29):
+            await pilot.press("j")
+        await pilot.pause()
+        assert matrix.selected()[0] == "d29"
+        assert matrix.scroll_y > 0
+        lines = drawn(matrix)
+        assert lines[0].lstrip().startswith("Demand")
+        assert any(line.lstrip().startswith("Demand 29") for line in lines[1:])
+        await pilot.press("pageup")
+        assert matrix.cursor_coordinate.row < 29
+
+
+async def test_a_click_selects_the_cell_under_the_mouse():
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        _, matrix = await opened(pilot)
+        column = matrix.column_keys.index("beta")
+        x = sum(c.width + 2 for c in matrix._columns[:column]) + 2
+        assert await pilot.click(Matrix, offset=(x, 3))  # line 0 is the header, 3 is the third demand
+        await pilot.pause()
+        assert matrix.selected() == ("guarantees", "beta")
+        assert await pilot.click(Matrix, offset=(2, 1))
+        await pilot.pause()
+        assert matrix.selected() == ("truce", None)
+        assert matrix.column_keys[:2] == [DEMAND_KEY, GAP_KEY]
+
+
+async def test_the_detail_pane_grows_and_shrinks_with_what_it_shows():
+    """The pane skips layout passes when its height is unchanged: it must still resize when not."""
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        app, matrix = await opened(pilot)
+        body = app.query_one(DetailPane).query_one("#detail-body")
+
+        def fits() -> bool:
+            return body.size.height == body.get_content_height(body.size, app.size, body.size.width)
+
+        heights = set()
+        for demand, party in [("truce", None), ("truce", "beta"), ("guarantees", None),
+                              ("ratio", "alpha"), ("ratio", "beta"), ("truce", None)]:
+            matrix.select(demand, party)
+            if party is None:
+                matrix.cursor_coordinate = matrix.cursor_coordinate._replace(column=0)
+            await until(pilot, lambda: app.selection.demand_id == demand and app.selection.party_id == party)
+            await pilot.pause()
+            assert fits(), (demand, party, body.size.height)
+            heights.add(body.size.height)
+        assert len(heights) > 2  # the walk did change the pane's height
