@@ -135,6 +135,7 @@ class NegotrackApp(App[int]):
 
     def on_mount(self) -> None:
         self.title = f"negotrack — {Path(self.path).name}"
+        self.query_one(RoundHeader).loading(self.path)
         self.reload()
         if self.watch_enabled:
             self.watch_catalog()

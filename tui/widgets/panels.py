@@ -40,6 +40,13 @@ def sources_line(catalog: Catalog, ids: tuple[str, ...]) -> Text:
 class RoundHeader(Static):
     """Round N of M, its date, venue, title, summary, sources, and a strip of every round."""
 
+    def loading(self, path: str) -> None:
+        """What the first frame says while the catalog is read (a second or two at 200 rounds)."""
+        text = Text("Reading ", style="dim")
+        text.append(one_line(os.path.basename(path)), style="bold")
+        text.append("…", style="dim")
+        self.update(text, layout=False)
+
     def show(self, catalog: Catalog, index: int, baseline: str | None) -> None:
         rnd = catalog.rounds[index]
         head = Text()
