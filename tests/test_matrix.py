@@ -95,7 +95,7 @@ async def test_a_click_selects_the_cell_under_the_mouse():
     async with app.run_test(size=(120, 40)) as pilot:
         _, matrix = await opened(pilot)
         column = matrix.column_keys.index("beta")
-        x = sum(c.width + 2 for c in matrix._columns[:column]) + 2
+        x = sum(c.width + 2 for c in matrix._layout.columns[:column]) + 2
         assert await pilot.click(Matrix, offset=(x, 3))  # line 0 is the header, 3 is the third demand
         await pilot.pause()
         assert matrix.selected() == ("guarantees", "beta")
@@ -126,3 +126,45 @@ async def test_the_detail_pane_grows_and_shrinks_with_what_it_shows():
             assert fits(), (demand, party, body.size.height)
             heights.add(body.size.height)
         assert len(heights) > 2  # the walk did change the pane's height
+
+
+async def test_a_round_prepared_ahead_shows_exactly_what_a_fresh_build_shows():
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app, matrix = await opened(pilot)
+        assert app.current_round_id() == "r3"
+        await until(pilot, lambda: any(key[1] == "r2" for key in matrix._prepared))
+        key = next(key for key in matrix._prepared if key[1] == "r2")
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert app.current_round_id() == "r2"
+        assert matrix._shown_key == key and key not in matrix._prepared  # the prepared one was used
+        prepared = drawn(matrix)
+        matrix._prepared.clear()
+        matrix._shown_key = None
+        matrix.show(app.matrix_view(app.round_index))  # built from scratch
+        await pilot.pause()
+        assert drawn(matrix) == prepared
+        assert "→ temporary" in matrix.get_cell("truce", "beta").plain
+
+
+async def test_a_pinned_baseline_is_part_of_what_was_prepared():
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app, matrix = await opened(pilot)
+
+        async def press(key: str) -> None:
+            await pilot.press(key)
+            await pilot.pause(0.1)  # long enough for the rounds either side to be prepared
+
+        await press("left_square_bracket")  # r2: r3 is prepared without a baseline
+        assert any(key[1] == "r3" and key[2] is None for key in matrix._prepared)
+        await press("left_square_bracket")  # r1
+        await press("b")  # pin r1
+        await press("right_square_bracket")  # r2
+        await press("right_square_bracket")  # r3, now measured from r1
+        assert app.current_round_id() == "r3" and app.baseline == "r1"
+        # beta said nothing new in r3 (carried), but from r1 its truce moved pause -> temporary
+        assert matrix.get_cell("truce", "beta").plain.startswith("→ temporary")
+        fresh = matrix._layout_of(app.matrix_view(app.round_index))
+        assert matrix._layout.rows == fresh.rows

@@ -36,6 +36,8 @@ from .widgets.panels import Banner, DetailPane, RoundHeader
 
 #: below this width the detail pane stacks under the matrix instead of beside it
 NARROW = 110
+#: seconds after a round is shown before the rounds either side are prepared (after its frame)
+PREFETCH_DELAY = 0.03
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class NegotrackApp(App[int]):
         self.fresh: frozenset[tuple[str, str, str]] = frozenset()
         self._seen_at: str | None = None
         self._save_timer: Timer | None = None
+        self._prefetch_timer: Timer | None = None
         self._first_selection: Selection | None = None
         #: set once the history has recorded the first load (tests and benchmarks wait on it)
         self.history_ready = False
@@ -286,14 +289,29 @@ class NegotrackApp(App[int]):
         assert self.catalog is not None
         return visible(self.catalog, self.filter_text)
 
-    def shifts(self) -> dict[tuple[str, str], Shift | None]:
-        """Shifts of the current round against the previous report, or against the baseline."""
-        analysis, rid = self.analysis, self.current_round_id()
+    def shifts(self, rid: str | None = None) -> dict[tuple[str, str], Shift | None]:
+        """Shifts of a round (the current one by default) against the previous report, or
+        against the baseline."""
+        analysis, rid = self.analysis, rid or self.current_round_id()
         assert analysis is not None and rid is not None
         if self.baseline is not None and self.baseline != rid:
             return analysis.compare(self.baseline, rid)
         return {(p.id, d.id): analysis.cell(rid, p.id, d.id).shift
                 for d in analysis.catalog.demands for p in analysis.catalog.parties}
+
+    def matrix_view(self, index: int) -> MatrixView:
+        """What the matrix shows for round `index` under the current filter, baseline and marks."""
+        analysis = self.analysis
+        assert analysis is not None
+        rid = analysis.catalog.rounds[index].id
+        demands, parties = self._visible()
+        shifts = self.shifts(rid)
+        if self.changed_only:
+            demands = tuple(d for d in demands if any(
+                (s := shifts.get((p.id, d.id))) is not None and s.changed for p in parties))
+        fresh = frozenset((p, d) for r, p, d in self.fresh if r == rid)
+        basis = self.baseline if self.baseline != rid else None
+        return MatrixView(analysis, rid, shifts, demands, parties, fresh, basis)
 
     def refresh_view(self) -> None:
         analysis, rid = self.analysis, self.current_round_id()
@@ -303,16 +321,27 @@ class NegotrackApp(App[int]):
         if rid is None:
             header.update(Text("This catalog has no rounds yet: add one under `rounds:`.", style="bold"))
             return
-        demands, parties = self._visible()
-        shifts = self.shifts()
-        if self.changed_only:
-            demands = tuple(d for d in demands if any(
-                (s := shifts.get((p.id, d.id))) is not None and s.changed for p in parties))
         selected = matrix.selected()
         header.show(analysis.catalog, self.round_index, self.baseline)
-        fresh = frozenset((p, d) for r, p, d in self.fresh if r == rid)
-        matrix.show(MatrixView(analysis, rid, shifts, demands, parties, fresh))
+        matrix.show(self.matrix_view(self.round_index))
         matrix.select(*selected)
+        # once this frame is out, draw the rounds either side while the user reads
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+        self._prefetch_timer = self.set_timer(PREFETCH_DELAY, self._prefetch)
+
+    def _prefetch(self) -> None:
+        self._prefetch_timer = None
+        catalog = self.catalog
+        try:
+            matrix = self.query_one(Matrix)
+        except NoMatches:  # another screen is on top
+            return
+        if catalog is None:
+            return
+        for index in (self.round_index - 1, self.round_index + 1):
+            if 0 <= index < len(catalog.rounds):
+                matrix.prepare(self.matrix_view(index))
 
     @on(Matrix.CellHighlighted, "#matrix")
     def _cell_highlighted(self) -> None:

@@ -2,15 +2,16 @@
 
 A Line API widget rather than a DataTable: a round switch replaces every visible cell, and
 DataTable renders each cell through rich's layout machinery (padding, line splitting, a
-cache that any update empties) at about 0.15 ms a cell, which alone is several times the
-30 ms a key press may take at 200 rounds. Here a cell is one line of Text, truncated and
-drawn from (text, style) pieces, and a screen line is those segments
-joined, with the demand and gap columns fixed while the parties scroll sideways.
+cache that any update empties), which alone took several times the 30 ms a key press may
+take at 200 rounds. Here a cell is a few (text, style) pieces, a row is drawn once into two
+strips (the fixed demand and gap columns, and the parties, which scroll sideways), and the
+app asks the matrix to `prepare` the rounds either side of the current one while the user
+reads, so that `[` and `]` mostly swap in rows already drawn.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -59,6 +60,8 @@ class MatrixView:
     parties: tuple[Party, ...]
     #: (party, demand) of cells that changed since the user's last visit
     fresh: frozenset[tuple[str, str]] = frozenset()
+    #: the round the shifts are measured from when a baseline is pinned (None: the last report)
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,29 @@ class Column:
     label: Text
     #: width of the text, without the padding
     width: int
+
+
+@dataclass
+class Layout:
+    """Everything `show` computes for one view: the columns, each cell's pieces, and the rows
+    drawn so far (without the cursor). Built on a key press, or ahead of it by `prepare`."""
+
+    columns: list[Column] = field(default_factory=list)
+    labels: list[Pieces] = field(default_factory=list)
+    row_keys: list[str] = field(default_factory=list)
+    #: per row, per column: the cell's (text, style) pieces
+    rows: list[list[Pieces]] = field(default_factory=list)
+    #: row (-1: the header) -> (fixed part, scrolled part), drawn without the cursor
+    lines: dict[int, tuple[Strip, Strip]] = field(default_factory=dict)
+    party_width: int = MAX_PARTY_WIDTH
+
+    def __post_init__(self) -> None:
+        self.row_index = {key: i for i, key in enumerate(self.row_keys)}
+        self.column_index = {c.key: i for i, c in enumerate(self.columns)}
+
+
+#: rounds prepared ahead of time that are kept (the ones either side of the current one)
+PREPARED = 4
 
 
 class Matrix(ScrollView, can_focus=True):
@@ -98,7 +124,8 @@ class Matrix(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         &:focus {
-            background-tint: $foreground 5%;
+            /* no background-tint: it is blended into every segment of every line on every
+               frame (a third of a round switch); the cursor's colours show focus */
             & > .matrix--cursor {
                 background: $block-cursor-background;
                 color: $block-cursor-foreground;
@@ -148,28 +175,49 @@ class Matrix(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:  # noqa: ANN003 - Widget's kwargs
         super().__init__(**kwargs)
-        self._columns: list[Column] = []
-        self._row_keys: list[str] = []
-        #: per row, per column: the cell's (text, style) pieces
-        self._rows: list[list[Pieces]] = []
-        self._row_index: dict[str, int] = {}
-        self._column_index: dict[str, int] = {}
+        self._layout = Layout()
+        self._shown_key: tuple | None = None
+        #: layouts built ahead of time by `prepare`, by view key, oldest first
+        self._prepared: dict[tuple, Layout] = {}
         self._cursor = Coordinate(0, 0)
-        self._width = MAX_PARTY_WIDTH
-        #: row -> (fixed part, scrolled part) without the cursor; emptied by show and restyling
-        self._line_cache: dict[int, tuple[Strip, Strip]] = {}
         #: component name -> the rich style cells are drawn with ("" is the widget's own)
         self._styles: dict[str, Style] = {}
         self._parsed_styles: dict[str, Style] = {}
-        self._labels: list[Pieces] = []
-
 
     # -- data ---------------------------------------------------------------------------
 
     def show(self, view: MatrixView) -> None:
         """Show `view`; the cursor stays at the same row and column index (the app then
         selects by id)."""
-        self._width = party_width(self.size.width or self.app.size.width, len(view.parties))
+        key = self._key(view)
+        layout = self._prepared.pop(key, None) or self._layout_of(view)
+        self._layout, self._shown_key = layout, key
+        self.virtual_size = Size(sum(c.width + 2 * PAD for c in layout.columns), len(layout.rows) + 1)
+        self._cursor = self._clamp(self._cursor)
+        self.refresh()
+
+    def prepare(self, view: MatrixView) -> None:
+        """Build and draw the rows in sight for `view` ahead of time, so that showing it later
+        costs a look-up (the app prepares the rounds either side of the current one while the
+        user reads; a round switch then only draws the cursor's row)."""
+        key = self._key(view)
+        if key == self._shown_key or key in self._prepared:
+            return
+        layout = self._layout_of(view)
+        top = int(self.scroll_y)
+        for row in (-1, *range(top, min(top + self.scrollable_content_region.height, len(layout.rows)))):
+            layout.lines[row] = self._strips(layout, row, None)
+        self._prepared[key] = layout
+        while len(self._prepared) > PREPARED:
+            del self._prepared[next(iter(self._prepared))]
+
+    def _key(self, view: MatrixView) -> tuple:
+        width = party_width(self.size.width or self.app.size.width, len(view.parties))
+        return (view.analysis, view.round_id, view.basis, tuple(d.id for d in view.demands),
+                tuple(p.id for p in view.parties), view.fresh, width)
+
+    def _layout_of(self, view: MatrixView) -> Layout:
+        width = party_width(self.size.width or self.app.size.width, len(view.parties))
         columns = [
             Column(DEMAND_KEY, Text("Demand", style="bold"), DEMAND_WIDTH),
             # the gap comes second so that it stays in sight when many parties scroll sideways
@@ -177,24 +225,16 @@ class Matrix(ScrollView, can_focus=True):
         ]
         for party in view.parties:
             if party.is_side:
-                label = plain(party.name, self._width)
+                label = plain(party.name, width)
             else:
                 # mediators and observers: set apart by a rule and an italic role, not by colour alone
-                label = Text("┊ ", style="dim") + Text(one_line(party.name, self._width - 2), style="italic")
-            columns.append(Column(party.id, label, self._width))
-        self._columns = columns
-        self._labels = [self._pieces(c.label) for c in columns]
-        self._column_index = {c.key: i for i, c in enumerate(columns)}
-        self._row_keys = [d.id for d in view.demands]
-        self._row_index = {key: i for i, key in enumerate(self._row_keys)}
-        self._rows = [self._row(view, demand) for demand in view.demands]
-        self._line_cache.clear()
-        self.virtual_size = Size(sum(c.width + 2 * PAD for c in columns), len(self._rows) + 1)
-        self._cursor = self._clamp(self._cursor)
-        self.refresh()
+                label = Text("┊ ", style="dim") + Text(one_line(party.name, width - 2), style="italic")
+            columns.append(Column(party.id, label, width))
+        return Layout(columns, [self._pieces(c.label) for c in columns], [d.id for d in view.demands],
+                      [self._row(view, demand, width) for demand in view.demands], {}, width)
 
-    def _row(self, view: MatrixView, demand: Demand) -> list[Pieces]:
-        cell, shifts, fresh, rid, width = view.analysis.cell, view.shifts, view.fresh, view.round_id, self._width
+    def _row(self, view: MatrixView, demand: Demand, width: int) -> list[Pieces]:
+        cell, shifts, fresh, rid = view.analysis.cell, view.shifts, view.fresh, view.round_id
         row = [((one_line(demand.title, DEMAND_WIDTH), ""),),
                gap_pieces(demand, view.analysis.gap(rid, demand.id))]
         for party in view.parties:
@@ -213,15 +253,16 @@ class Matrix(ScrollView, can_focus=True):
 
     @property
     def row_count(self) -> int:
-        return len(self._rows)
+        return len(self._layout.rows)
 
     @property
     def column_keys(self) -> list[str]:
-        return [c.key for c in self._columns]
+        return [c.key for c in self._layout.columns]
 
     def get_cell(self, demand_id: str, column_key: str) -> Text:
         """The text shown for a demand in a column (a party id, GAP_KEY or DEMAND_KEY)."""
-        return Text.assemble(*self._rows[self._row_index[demand_id]][self._column_index[column_key]])
+        layout = self._layout
+        return Text.assemble(*layout.rows[layout.row_index[demand_id]][layout.column_index[column_key]])
 
     # -- cursor -------------------------------------------------------------------------
 
@@ -236,28 +277,31 @@ class Matrix(ScrollView, can_focus=True):
         if new != old:
             self._refresh_row(old.row)
             self._refresh_row(new.row)
-            if self._rows:
-                self.post_message(self.CellHighlighted(self, self._row_keys[new.row], self._columns[new.column].key))
+            layout = self._layout
+            if layout.rows:
+                self.post_message(self.CellHighlighted(self, layout.row_keys[new.row], layout.columns[new.column].key))
         self.scroll_to_cursor()
 
     def _clamp(self, value: Coordinate) -> Coordinate:
-        rows, columns = len(self._rows), len(self._columns)
+        rows, columns = len(self._layout.rows), len(self._layout.columns)
         return Coordinate(max(0, min(value.row, rows - 1)), max(0, min(value.column, columns - 1)))
 
     def selected(self) -> tuple[str | None, str | None]:
         """(demand id, party id) under the cursor; party is None on the demand or gap column."""
-        if not self._rows:
+        layout = self._layout
+        if not layout.rows:
             return None, None
-        column = self._columns[self._cursor.column].key
-        return self._row_keys[self._cursor.row], (None if column in (GAP_KEY, DEMAND_KEY) else column)
+        column = layout.columns[self._cursor.column].key
+        return layout.row_keys[self._cursor.row], (None if column in (GAP_KEY, DEMAND_KEY) else column)
 
     def select(self, demand_id: str | None, party_id: str | None) -> None:
         """Move the cursor to a cell by ids (kept across reloads and round changes); a demand
         or party that is filtered out leaves the cursor where it is."""
-        if demand_id is None or demand_id not in self._row_index:
+        layout = self._layout
+        if demand_id is None or demand_id not in layout.row_index:
             return
-        column = self._column_index.get(party_id, self._cursor.column) if party_id else self._cursor.column
-        self.cursor_coordinate = Coordinate(self._row_index[demand_id], column)
+        column = layout.column_index.get(party_id, self._cursor.column) if party_id else self._cursor.column
+        self.cursor_coordinate = Coordinate(layout.row_index[demand_id], column)
 
     def action_cursor(self, rows: int, columns: int) -> None:
         row, column = self._cursor
@@ -268,7 +312,8 @@ class Matrix(ScrollView, can_focus=True):
 
     def scroll_to_cursor(self) -> None:
         """Scroll the least that shows the cursor's row and (for a party) its column."""
-        if not self._rows:
+        columns = self._layout.columns
+        if not self._layout.rows:
             return
         region = self.scrollable_content_region
         row, column = self._cursor
@@ -280,8 +325,8 @@ class Matrix(ScrollView, can_focus=True):
             y = row - rows_shown + 1
         x = int(self.scroll_x)
         if column >= FIXED:
-            start = sum(c.width + 2 * PAD for c in self._columns[FIXED:column])
-            end = start + self._columns[column].width + 2 * PAD
+            start = sum(c.width + 2 * PAD for c in columns[FIXED:column])
+            end = start + columns[column].width + 2 * PAD
             shown = max(1, region.width - self._fixed_width())
             if start < x:
                 x = start
@@ -291,13 +336,14 @@ class Matrix(ScrollView, can_focus=True):
             self.scroll_to(x, y, animate=False, immediate=True)
 
     def _fixed_width(self) -> int:
-        return sum(c.width + 2 * PAD for c in self._columns[:FIXED])
+        return sum(c.width + 2 * PAD for c in self._layout.columns[:FIXED])
 
     # -- mouse --------------------------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None or offset.y == 0 or not self._rows:
+        columns, rows = self._layout.columns, self._layout.rows
+        if offset is None or offset.y == 0 or not rows:
             return
         row = offset.y - 1 + int(self.scroll_y)
         x = offset.x
@@ -305,10 +351,10 @@ class Matrix(ScrollView, can_focus=True):
         first = 0
         if x >= fixed:
             x, first = x - fixed + int(self.scroll_x), FIXED
-        for index in range(first, len(self._columns)):
-            x -= self._columns[index].width + 2 * PAD
+        for index in range(first, len(columns)):
+            x -= columns[index].width + 2 * PAD
             if x < 0:
-                if row < len(self._rows):
+                if row < len(rows):
                     self.focus()
                     self.cursor_coordinate = Coordinate(row, index)
                 return
@@ -320,7 +366,8 @@ class Matrix(ScrollView, can_focus=True):
         self._restyle()
 
     def _restyle(self) -> None:
-        self._line_cache.clear()
+        self._layout.lines.clear()
+        self._prepared.clear()
         self._styles.clear()
 
     def _on_focus(self, event: events.Focus) -> None:
@@ -366,22 +413,22 @@ class Matrix(ScrollView, can_focus=True):
         segments.append(Segment(" " * (width - length + PAD), edge))
         return segments
 
-    def _strips(self, row: int, cursor_column: int | None) -> tuple[Strip, Strip]:
+    def _strips(self, layout: Layout, row: int, cursor_column: int | None) -> tuple[Strip, Strip]:
         if row < 0:
             style = fixed_style = self._style("matrix--header")
-            cells = self._labels
+            cells = layout.labels
         else:
             style = self._style("matrix--odd-row" if row % 2 else "matrix--even-row")
             fixed = self._styles.get("fixed")
             if fixed is None:
                 fixed = self._styles["fixed"] = self.get_component_rich_style("matrix--fixed", partial=True)
             fixed_style = style + fixed
-            cells = self._rows[row]
+            cells = layout.rows[row]
         cursor = self._style("matrix--cursor") if cursor_column is not None else None
         fixed: list[Segment] = []
         scrolled: list[Segment] = []
         fixed_width = scrolled_width = 0
-        for index, (column, text) in enumerate(zip(self._columns, cells)):
+        for index, (column, text) in enumerate(zip(layout.columns, cells)):
             post = cursor if index == cursor_column else None
             if index < FIXED:
                 fixed += self._cell(text, column.width, fixed_style, post)
@@ -389,20 +436,23 @@ class Matrix(ScrollView, can_focus=True):
             else:
                 scrolled += self._cell(text, column.width, style, post)
                 scrolled_width += column.width + 2 * PAD
-        return Strip(fixed, fixed_width), Strip(scrolled, scrolled_width)
+        # one segment per run of a style: every frame filters each segment (true colour, dim)
+        return (Strip(Segment.simplify(fixed), fixed_width),
+                Strip(Segment.simplify(scrolled), scrolled_width))
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = (int(v) for v in self.scroll_offset)
         row = -1 if y == 0 else y - 1 + scroll_y
-        if row >= len(self._rows) or not self._columns:
+        layout = self._layout
+        if row >= len(layout.rows) or not layout.columns:
             return Strip.blank(width, self._style(""))
         if row == self._cursor.row:
-            fixed, scrolled = self._strips(row, self._cursor.column)
+            fixed, scrolled = self._strips(layout, row, self._cursor.column)
         else:
-            cached = self._line_cache.get(row)
+            cached = layout.lines.get(row)
             if cached is None:
-                cached = self._line_cache[row] = self._strips(row, None)
+                cached = layout.lines[row] = self._strips(layout, row, None)
             fixed, scrolled = cached
         shown = max(0, width - fixed.cell_length)
         line = Strip.join([fixed.crop(0, width), scrolled.crop(scroll_x, scroll_x + shown)])
