@@ -98,6 +98,20 @@ def _quick_reading(node: Node, demand: Demand) -> tuple[str | None, Value | None
     return None
 
 
+def _plain_entries(node: Node) -> dict[str, tuple[Node, Node]] | None:
+    """The entries of a plain mapping whose keys are all plain words, none repeated; None for
+    anything else (empty, tagged, odd keys, duplicates), which `_Builder.mapping` then checks
+    and explains. The positions of a round are thousands of such mappings."""
+    if type(node) is not MappingNode or node.tag != MAP:
+        return None
+    entries = {}
+    for key, value in node.value:
+        if type(key) is not ScalarNode or (key.tag != PLAIN and key.tag != STR):
+            return None
+        entries[key.value] = (key, value)
+    return entries if len(entries) == len(node.value) else None
+
+
 @functools.cache
 def _marks_index_characters() -> bool:
     """True when the loader's marks count characters of the text (so a node's text is
@@ -419,10 +433,10 @@ class _Builder:
         out: dict[tuple[str, str], Position] = {}
         if is_null(node):
             return out
-        parties = self.mapping(node, f"`positions` of round `{rid}`", ())
+        parties = _plain_entries(node) or self.mapping(node, f"`positions` of round `{rid}`", ())
         for pid, (pknode, pvnode) in (parties or {}).items():
             self._pending_refs.append(("party", pid, pknode))
-            demands = self.mapping(pvnode, f"the positions of `{pid}` in round `{rid}`", ())
+            demands = _plain_entries(pvnode) or self.mapping(pvnode, f"the positions of `{pid}` in round `{rid}`", ())
             for did, (dknode, dvnode) in (demands or {}).items():
                 demand = self.demands.get(did)
                 if demand is None:
