@@ -144,7 +144,9 @@ class NegotrackApp(App[int]):
     def on_mount(self) -> None:
         self.title = f"negotrack — {Path(self.path).name}"
         self.query_one(RoundHeader).loading(self.path)
-        self.reload()
+        # read once the first frame is out: started now, the reading thread and the screen's
+        # start-up take turns on the GIL and both finish late
+        self.call_after_refresh(self.reload)
         if self.watch_enabled:
             self.watch_catalog()
 
