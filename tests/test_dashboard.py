@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from textual.widgets import Input
+
 from negotrack.tui.app import NegotrackApp
 from negotrack.tui.editor import editor_command
 from negotrack.tui.screens.errors import ErrorScreen
@@ -80,6 +82,14 @@ async def test_home_and_end_mean_rounds_even_when_the_table_has_focus():
         assert matrix.cursor_coordinate.row == 1  # the table did not jump to its top
         await pilot.press("end")
         assert app.current_round_id() == "r3"
+
+
+async def test_home_and_end_move_the_caret_in_the_filter_not_the_round():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await pilot.press("slash", *"rati", "home", "x", "end", "o")
+        assert app.query_one("#filter", Input).value == "xratio"
+        assert app.current_round_id() == "r3"  # the round did not move
 
 
 async def test_cell_movement_with_vim_keys_and_selection_kept_across_rounds():

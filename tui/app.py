@@ -63,7 +63,7 @@ class NegotrackApp(App[int]):
         Binding("left_square_bracket", "round(-1)", "Prev round", key_display="["),
         Binding("greater_than_sign", "round(1)", "Next round", show=False),
         Binding("less_than_sign", "round(-1)", "Prev round", show=False),
-        # priority: no widget's Home/End (the Input's, a DataTable's) may take these from the rounds.
+        # priority: no widget's Home/End may take these from the rounds (except the filter's, see check_action)
         Binding("home", "first_round", "First round", show=False, priority=True),
         Binding("end", "last_round", "Last round", show=False, priority=True),
         Binding("n", "next_change(1)", "Next change"),
@@ -154,6 +154,12 @@ class NegotrackApp(App[int]):
         self.screen.set_class(self.size.width < NARROW, "-narrow")
         # column widths follow the matrix's new size, known after the next layout
         self.call_after_refresh(self.refresh_view)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Home and End are priority bindings for rounds, but in the filter they move the caret
+        if action in ("first_round", "last_round") and isinstance(self.focused, Input):
+            return False
+        return True
 
     @property
     def catalog(self) -> Catalog | None:
