@@ -168,3 +168,23 @@ async def test_a_pinned_baseline_is_part_of_what_was_prepared():
         assert matrix.get_cell("truce", "beta").plain.startswith("→ temporary")
         fresh = matrix._layout_of(app.matrix_view(app.round_index))
         assert matrix._layout.rows == fresh.rows
+
+
+async def test_resizing_restacks_the_panes_and_reshares_the_columns():
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    async with app.run_test(size=(140, 30)) as pilot:
+        app, matrix = await opened(pilot)
+        detail = app.query_one(DetailPane)
+        wide = matrix._layout.party_width
+        assert not app.screen.has_class("-narrow")
+        assert detail.region.x > matrix.region.x  # beside the matrix
+        await pilot.resize_terminal(95, 24)
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        assert detail.region.y > matrix.region.y  # under it
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause()
+        assert not app.screen.has_class("-narrow")
+        assert matrix._layout.party_width > wide  # the parties got the new room
+        assert all(matrix.render_line(y).cell_length == matrix.scrollable_content_region.width
+                   for y in range(matrix.scrollable_content_region.height))

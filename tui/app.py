@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -150,10 +150,10 @@ class NegotrackApp(App[int]):
         if self.watch_enabled:
             self.watch_catalog()
 
-    def on_resize(self) -> None:
-        self.screen.set_class(self.size.width < NARROW, "-narrow")
-        # column widths follow the matrix's new size, known after the next layout
-        self.call_after_refresh(self.refresh_view)
+    def on_resize(self, event: events.Resize) -> None:
+        # the event's size: the app's own is still the old one here. The matrix and the
+        # header follow their own new sizes (their on_resize).
+        self.screen.set_class(event.size.width < NARROW, "-narrow")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Home and End are priority bindings for rounds, but in the filter they move the caret

@@ -176,6 +176,7 @@ class Matrix(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:  # noqa: ANN003 - Widget's kwargs
         super().__init__(**kwargs)
         self._layout = Layout()
+        self._view: MatrixView | None = None
         self._shown_key: tuple | None = None
         #: layouts built ahead of time by `prepare`, by view key, oldest first
         self._prepared: dict[tuple, Layout] = {}
@@ -191,7 +192,7 @@ class Matrix(ScrollView, can_focus=True):
         selects by id)."""
         key = self._key(view)
         layout = self._prepared.pop(key, None) or self._layout_of(view)
-        self._layout, self._shown_key = layout, key
+        self._layout, self._shown_key, self._view = layout, key, view
         self.virtual_size = Size(sum(c.width + 2 * PAD for c in layout.columns), len(layout.rows) + 1)
         self._cursor = self._clamp(self._cursor)
         self.refresh()
@@ -337,6 +338,12 @@ class Matrix(ScrollView, can_focus=True):
 
     def _fixed_width(self) -> int:
         return sum(c.width + 2 * PAD for c in self._layout.columns[:FIXED])
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Share the new width among the parties again (the cursor stays on its cell)."""
+        view = self._view
+        if view is not None and party_width(self.size.width, len(view.parties)) != self._layout.party_width:
+            self.show(view)
 
     # -- mouse --------------------------------------------------------------------------
 

@@ -47,7 +47,14 @@ class RoundHeader(Static):
         text.append("…", style="dim")
         self.update(text, layout=False)
 
+    _shown: tuple[Catalog, int, str | None] | None = None
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)  # the summary and sources are shortened to the width
+
     def show(self, catalog: Catalog, index: int, baseline: str | None) -> None:
+        self._shown = (catalog, index, baseline)
         rnd = catalog.rounds[index]
         head = Text()
         head.append(f"Round {index + 1} of {len(catalog.rounds)}", style="bold reverse")
