@@ -330,3 +330,15 @@ async def test_an_unbalanced_editor_variable_is_explained_not_raised(monkeypatch
         await pilot.press("e")
         assert any("cannot be read" in str(n.message) for n in app._notifications)
         assert app.is_running
+
+
+async def test_a_load_that_finishes_after_quitting_changes_nothing():
+    """The file is read in a thread: quitting before it is done must not end in a traceback."""
+    app = app_for(DASH)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        catalog, analysis = app.catalog, app.analysis
+    assert not app.screen_stack
+    app.on_negotrack_app_loaded(NegotrackApp.Loaded(catalog, analysis, [], []))
+    app.on_negotrack_app_remembered(NegotrackApp.Remembered(None, ()))
+    assert app.history_ready

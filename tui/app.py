@@ -206,6 +206,8 @@ class NegotrackApp(App[int]):
     def on_negotrack_app_loaded(self, message: Loaded) -> None:
         from .screens.errors import ErrorScreen
 
+        if not self.screen_stack:  # the user quit while the file was being read
+            return
         self.problems = message.problems
         if message.analysis is None:
             if self.analysis is None:
@@ -235,6 +237,9 @@ class NegotrackApp(App[int]):
         gc.freeze()
 
     def on_negotrack_app_remembered(self, message: Remembered) -> None:
+        if not self.screen_stack:  # quitting
+            self.history_ready = True
+            return
         for warning in message.warnings:
             self.notify(one_line(warning, 300), title="history", severity="warning", timeout=10, markup=False)
         if message.opening is not None:
