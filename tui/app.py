@@ -372,18 +372,34 @@ class NegotrackApp(App[int]):
         except (NoMatches, ScreenStackError):  # a highlight that arrives while the app shuts down
             pass
 
-    def _update_detail(self) -> None:
+    def _update_detail(self, after_frame: bool = False) -> None:
+        """Note where the user is and show the selected cell in the detail pane; with
+        `after_frame`, the pane is drawn once the frame with the new matrix is out (a round
+        switch: the matrix first, the pane one frame later)."""
         analysis, rid = self.analysis, self.current_round_id()
         if analysis is None or rid is None:
             return
         demand_id, party_id = self.query_one(Matrix).selected()
         self.selection = Selection(rid, demand_id or self.selection.demand_id, party_id)
-        detail = self.query_one(DetailPane)
-        if detail.display:
-            detail.show(analysis, rid, demand_id, party_id)
-            if self.session is not None and demand_id and party_id:
-                self.load_cell_history(rid, party_id, demand_id)
+        if after_frame:
+            self.call_after_refresh(self._show_detail)
+        else:
+            self._show_detail()
         self._schedule_save()
+
+    def _show_detail(self) -> None:
+        analysis, selection = self.analysis, self.selection
+        if analysis is None or selection.round_id != self.current_round_id():
+            return  # moved on since this was scheduled: a newer call shows the right cell
+        try:
+            detail, matrix = self.query_one(DetailPane), self.query_one(Matrix)
+        except (NoMatches, ScreenStackError):  # another screen is on top, or the app is closing
+            return
+        if detail.display:
+            demand_id, party_id = matrix.selected()
+            detail.show(analysis, selection.round_id, demand_id, party_id)
+            if self.session is not None and demand_id and party_id:
+                self.load_cell_history(selection.round_id, party_id, demand_id)
 
     @work(thread=True, exclusive=True, group="cell-history", exit_on_error=False)
     def load_cell_history(self, round_id: str, party_id: str, demand_id: str) -> None:
@@ -433,7 +449,7 @@ class NegotrackApp(App[int]):
             return
         self.round_index = index
         self.refresh_view()
-        self._update_detail()
+        self._update_detail(after_frame=True)
 
     def action_round(self, delta: int) -> None:
         self._go_to_round(self.round_index + delta)

@@ -84,6 +84,8 @@ class Layout:
     rows: list[list[Pieces]] = field(default_factory=list)
     #: row (-1: the header) -> (fixed part, scrolled part), drawn without the cursor
     lines: dict[int, tuple[Strip, Strip]] = field(default_factory=dict)
+    #: (row, scroll x, width) -> the screen line made of those parts
+    shown: dict[tuple[int, int, int], Strip] = field(default_factory=dict)
     party_width: int = MAX_PARTY_WIDTH
 
     def __post_init__(self) -> None:
@@ -205,9 +207,10 @@ class Matrix(ScrollView, can_focus=True):
         if key == self._shown_key or key in self._prepared:
             return
         layout = self._layout_of(view)
-        top = int(self.scroll_y)
-        for row in (-1, *range(top, min(top + self.scrollable_content_region.height, len(layout.rows)))):
-            layout.lines[row] = self._strips(layout, row, None)
+        top, left = int(self.scroll_y), int(self.scroll_x)
+        region = self.scrollable_content_region
+        for row in (-1, *range(top, min(top + region.height, len(layout.rows)))):
+            layout.shown[(row, left, region.width)] = self._line(layout, row, None, left, region.width)
         self._prepared[key] = layout
         while len(self._prepared) > PREPARED:
             del self._prepared[next(iter(self._prepared))]
@@ -231,8 +234,9 @@ class Matrix(ScrollView, can_focus=True):
                 # mediators and observers: set apart by a rule and an italic role, not by colour alone
                 label = Text("┊ ", style="dim") + Text(one_line(party.name, width - 2), style="italic")
             columns.append(Column(party.id, label, width))
-        return Layout(columns, [self._pieces(c.label) for c in columns], [d.id for d in view.demands],
-                      [self._row(view, demand, width) for demand in view.demands], {}, width)
+        return Layout(columns=columns, labels=[self._pieces(c.label) for c in columns],
+                      row_keys=[d.id for d in view.demands],
+                      rows=[self._row(view, demand, width) for demand in view.demands], party_width=width)
 
     def _row(self, view: MatrixView, demand: Demand, width: int) -> list[Pieces]:
         cell, shifts, fresh, rid = view.analysis.cell, view.shifts, view.fresh, view.round_id
@@ -374,6 +378,7 @@ class Matrix(ScrollView, can_focus=True):
 
     def _restyle(self) -> None:
         self._layout.lines.clear()
+        self._layout.shown.clear()
         self._prepared.clear()
         self._styles.clear()
 
@@ -455,12 +460,21 @@ class Matrix(ScrollView, can_focus=True):
         if row >= len(layout.rows) or not layout.columns:
             return Strip.blank(width, self._style(""))
         if row == self._cursor.row:
-            fixed, scrolled = self._strips(layout, row, self._cursor.column)
-        else:
-            cached = layout.lines.get(row)
-            if cached is None:
-                cached = layout.lines[row] = self._strips(layout, row, None)
-            fixed, scrolled = cached
+            return self._line(layout, row, self._strips(layout, row, self._cursor.column), scroll_x, width)
+        key = (row, scroll_x, width)
+        line = layout.shown.get(key)
+        if line is None:
+            line = layout.shown[key] = self._line(layout, row, None, scroll_x, width)
+        return line
+
+    def _line(self, layout: Layout, row: int, strips: tuple[Strip, Strip] | None, scroll_x: int,
+              width: int) -> Strip:
+        """A screen line: the fixed columns, then the parties from `scroll_x`, `width` wide."""
+        if strips is None:
+            strips = layout.lines.get(row)
+            if strips is None:
+                strips = layout.lines[row] = self._strips(layout, row, None)
+        fixed, scrolled = strips
         shown = max(0, width - fixed.cell_length)
         line = Strip.join([fixed.crop(0, width), scrolled.crop(scroll_x, scroll_x + shown)])
         return line.extend_cell_length(width, self._style(""))
