@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from negotrack.tui.app import NegotrackApp
@@ -188,3 +189,38 @@ async def test_resizing_restacks_the_panes_and_reshares_the_columns():
         assert matrix._layout.party_width > wide  # the parties got the new room
         assert all(matrix.render_line(y).cell_length == matrix.scrollable_content_region.width
                    for y in range(matrix.scrollable_content_region.height))
+
+
+def many_rounds(path: Path, rounds: int = 120) -> Path:
+    lines = ["format: 1", "title: Long talks", "parties:", "  a:", "    name: A", "  b:", "    name: B",
+             "demands:", "  d:", "    title: D", "    scale: [no, yes]", "rounds:"]
+    for r in range(rounds):
+        lines += [f"  - id: r{r}", f"    date: {date(2020, 1, 1) + timedelta(days=r)}",
+                  "    positions:", "      a:", f"        d: {'yes' if r % 2 else 'no'}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+async def test_the_strip_of_rounds_is_windowed_around_the_current_round(tmp_path):
+    from negotrack.tui.widgets.panels import RoundHeader
+
+    app = NegotrackApp(str(many_rounds(tmp_path / "long.yaml")), history=False, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app, _ = await opened(pilot)
+        header = app.query_one(RoundHeader)
+
+        def strip() -> str:
+            return str(header.content.renderables[1])
+
+        width = header.content_region.width
+        at_end = strip()
+        assert len(at_end) <= width and at_end.startswith("…") and "●" in at_end
+        assert at_end.split("  ")[0].endswith("●")  # the last round is the last dot
+        await pilot.press("home")
+        at_start = strip()
+        assert at_start.startswith("●") and at_start.split("  ")[0].endswith("…")
+        for _ in range(60):
+            await pilot.press("right_square_bracket")
+        middle = strip().split("  ")[0]
+        assert middle.startswith("…") and middle.endswith("…") and middle.count("●") == 1
+        assert len(strip()) <= width
