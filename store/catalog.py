@@ -25,6 +25,7 @@ DEMAND_KEYS = ("title", "note", "keywords", "scale", "unit")
 SOURCE_KEYS = ("outlet", "date", "title", "url", "note")
 ROUND_KEYS = ("id", "date", "venue", "title", "summary", "sources", "positions")
 POSITION_KEYS = ("stance", "value", "withdrawn", "status", "note", "quote", "source", "sources", "disputed")
+_POSITION_KEY_SET = frozenset(POSITION_KEYS)
 DISPUTED_KEYS = ("stance", "value", "source", "sources", "note")
 FORMAT_VERSION = 1
 
@@ -461,7 +462,9 @@ class _Builder:
                 return None
             return Position(pid, demand.id, rid, report.stance, report.value, sources=round_sources,
                             short=True, line=line, column=column)
-        e = self.mapping(node, f"the position of {where}", POSITION_KEYS)
+        e = _plain_entries(node)
+        if e is None or not _POSITION_KEY_SET.issuperset(e):
+            e = self.mapping(node, f"the position of {where}", POSITION_KEYS)  # says what is wrong
         if e is None:
             return None
         withdrawn = False
