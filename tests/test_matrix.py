@@ -156,7 +156,8 @@ async def test_a_pinned_baseline_is_part_of_what_was_prepared():
 
         async def press(key: str) -> None:
             await pilot.press(key)
-            await pilot.pause(0.1)  # long enough for the rounds either side to be prepared
+            await until(pilot, lambda: app._prefetch_timer is None)  # the rounds either side are prepared
+            await pilot.pause()
 
         await press("left_square_bracket")  # r2: r3 is prepared without a baseline
         assert any(key[1] == "r3" and key[2] is None for key in matrix._prepared)
