@@ -40,7 +40,7 @@ class HelpScreen(ModalScreen[None]):
                         continue
                     seen.add(label)
                     table.add_row(label, binding.description)
-        table.add_row("↑ ↓ ← →", "Move between cells")
+        table.add_row("click", "Select a cell")
         table.add_row("ctrl+p", "Command palette: every action, and go to round…")
         with VerticalScroll(id="help-box"):
             yield Static(Text("negotrack keys", style="bold underline"))
