@@ -357,7 +357,7 @@ class NegotrackApp(App[int]):
         catalog = self.catalog
         try:
             matrix = self.query_one(Matrix)
-        except NoMatches:  # another screen is on top
+        except (NoMatches, ScreenStackError):  # another screen is on top, or the app is closing
             return
         if catalog is None:
             return

@@ -40,14 +40,15 @@ def sources_line(catalog: Catalog, ids: tuple[str, ...]) -> Text:
 class RoundHeader(Static):
     """Round N of M, its date, venue, title, summary, sources, and a strip of every round."""
 
+    #: what `show` was last given, to shorten the lines again when the width changes
+    _shown: tuple[Catalog, int, str | None] | None = None
+
     def loading(self, path: str) -> None:
         """What the first frame says while the catalog is read (a second or two at 200 rounds)."""
         text = Text("Reading ", style="dim")
         text.append(one_line(os.path.basename(path)), style="bold")
         text.append("…", style="dim")
         self.update(text, layout=False)
-
-    _shown: tuple[Catalog, int, str | None] | None = None
 
     def on_resize(self) -> None:
         if self._shown is not None:
