@@ -177,7 +177,7 @@ class Analysis:
         last: dict[tuple[str, str], Position] = {}
         last_get = last.get
         previous_gap: dict[str, Gap] = {}
-        carried, same = Shift.CARRIED, Shift.SAME
+        carried = Shift.CARRIED
         for rnd in catalog.rounds:
             rid = rnd.id
             reported = rnd.positions.get
@@ -197,14 +197,12 @@ class Analysis:
                     if here is None:
                         cells[(rid, pid, did)] = Cell(rid, pid, did, prev, prev, carried if prev is not None else None)
                         continue
-                    if (prev is not None and not here.withdrawn and not prev.withdrawn
-                            and here.stance == prev.stance and here.value == prev.value
-                            and here.note == prev.note and here.quote == prev.quote):
-                        shift: Shift = same  # restated as it was: classify's first answer, cheaply
-                    else:
-                        others = [v for q, v in points.items() if q != pid and v is not None]
-                        shift = classify(demand, prev, here, others)
+                    moved = (prev is not None and not prev.withdrawn and not here.withdrawn
+                             and not here.same_stance(prev))
+                    # the other sides' positions matter only to a stance that moved
+                    others = [v for q, v in points.items() if q != pid and v is not None] if moved else []
                     last[key] = here
+                    shift = classify(demand, prev, here, others)
                     cells[(rid, pid, did)] = Cell(rid, pid, did, here, prev, shift)
                 gap = self._gap(rid, demand, in_force, points, previous_gap.get(did))
                 gaps[(rid, did)] = gap
