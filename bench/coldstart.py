@@ -5,9 +5,10 @@
     python bench/coldstart.py datatable ROWSxCOLUMNS [WIDTH HEIGHT]
 
 `negotrack` starts the dashboard headless (no history, no watching) and exits as soon as the
-matrix has rows and the frame showing them has been rendered; `negotrack-first` exits after
-the first painted frame (the issue's measure), which shows the dashboard reading the file. `datatable` is the baseline: a
-minimal Textual app with one DataTable of the same size, filled on mount, in the same harness.
+matrix has rows and the frame showing them has been rendered; `negotrack-first` after the
+first painted frame (the issue's measure), which shows the dashboard reading the file.
+`datatable` is the baseline: a minimal Textual app with one DataTable of the same size,
+filled on mount, in the same harness.
 Only what each mode needs is imported, so import time counts where it belongs. Prints the
 number of rows shown (1 for the first frame) as soon as that frame is rendered: the runner
 times the process from its start to that line, so shutting down does not count.
@@ -54,9 +55,9 @@ async def run_negotrack_first(path: str, size: tuple[int, int]) -> int:
     async with app.run_test(size=size) as pilot:
         await pilot._wait_for_screen()
         app.screen._on_timer_update()
-        shown = str(app.query_one(RoundHeader).content)
-        painted(1 if shown.strip() else 0)  # something was on screen: the reading line or a round
-        return 1 if shown.strip() else 0
+        shown = 1 if str(app.query_one(RoundHeader).content).strip() else 0  # the reading line or a round
+        painted(shown)
+        return shown
 
 
 async def run_datatable(shape: str, size: tuple[int, int]) -> int:

@@ -57,7 +57,8 @@ Pieces = tuple[tuple[str, "str | Style"], ...]
 
 
 def cell_pieces(demand: Demand, cell: Cell, shift: Shift | None, width: int) -> Pieces:
-    """A matrix cell (`Text.assemble(*pieces)` makes it Text): shift glyph, then the position shortened to `width`, then ‡ if disputed.
+    """A matrix cell: shift glyph, then the position shortened to `width`, then ‡ if disputed
+    (`Text.assemble(*pieces)` makes it Text).
 
     The glyph's style (the shift's) runs under the whole cell; the body adds dim when carried
     over, strike when withdrawn."""

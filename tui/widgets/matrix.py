@@ -84,8 +84,9 @@ class Layout:
     rows: list[list[Pieces]] = field(default_factory=list)
     #: row (-1: the header) -> (fixed part, scrolled part), drawn without the cursor
     lines: dict[int, tuple[Strip, Strip]] = field(default_factory=dict)
-    #: (row, scroll x, width) -> the screen line made of those parts
-    shown: dict[tuple[int, int, int], Strip] = field(default_factory=dict)
+    #: row -> the screen line made of those parts, at scroll x and width `shown_at`
+    shown: dict[int, Strip] = field(default_factory=dict)
+    shown_at: tuple[int, int] = (0, 0)
     party_width: int = MAX_PARTY_WIDTH
 
     def __post_init__(self) -> None:
@@ -183,7 +184,7 @@ class Matrix(ScrollView, can_focus=True):
         #: layouts built ahead of time by `prepare`, by view key, oldest first
         self._prepared: dict[tuple, Layout] = {}
         self._cursor = Coordinate(0, 0)
-        #: component name -> the rich style cells are drawn with ("" is the widget's own)
+        #: "under/name" -> the rich style cells are drawn with ("/" is the widget's own)
         self._styles: dict[str, Style] = {}
         self._parsed_styles: dict[str, Style] = {}
 
@@ -209,19 +210,22 @@ class Matrix(ScrollView, can_focus=True):
         layout = self._layout_of(view)
         top, left = int(self.scroll_y), int(self.scroll_x)
         region = self.scrollable_content_region
+        layout.shown_at = (left, region.width)
         for row in (-1, *range(top, min(top + region.height, len(layout.rows)))):
-            layout.shown[(row, left, region.width)] = self._line(layout, row, None, left, region.width)
+            layout.shown[row] = self._line(layout, row, None, left, region.width)
         self._prepared[key] = layout
         while len(self._prepared) > PREPARED:
             del self._prepared[next(iter(self._prepared))]
 
+    def _party_width(self, view: MatrixView) -> int:
+        return party_width(self.size.width or self.app.size.width, len(view.parties))
+
     def _key(self, view: MatrixView) -> tuple:
-        width = party_width(self.size.width or self.app.size.width, len(view.parties))
         return (view.analysis, view.round_id, view.basis, tuple(d.id for d in view.demands),
-                tuple(p.id for p in view.parties), view.fresh, width)
+                tuple(p.id for p in view.parties), view.fresh, self._party_width(view))
 
     def _layout_of(self, view: MatrixView) -> Layout:
-        width = party_width(self.size.width or self.app.size.width, len(view.parties))
+        width = self._party_width(view)
         columns = [
             Column(DEMAND_KEY, Text("Demand", style="bold"), DEMAND_WIDTH),
             # the gap comes second so that it stays in sight when many parties scroll sideways
@@ -346,7 +350,7 @@ class Matrix(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         """Share the new width among the parties again (the cursor stays on its cell)."""
         view = self._view
-        if view is not None and party_width(self.size.width, len(view.parties)) != self._layout.party_width:
+        if view is not None and self._party_width(view) != self._layout.party_width:
             self.show(view)
 
     # -- mouse --------------------------------------------------------------------------
@@ -393,12 +397,19 @@ class Matrix(ScrollView, can_focus=True):
     def _refresh_row(self, row: int) -> None:
         self.refresh_line(row + 1)  # virtual y: the header is line 0
 
-    def _style(self, name: str) -> Style:
-        """The widget's style under a component's (cached: rich_style costs ~0.1 ms a call)."""
-        style = self._styles.get(name)
+    def _style(self, name: str = "", under: str = "") -> Style:
+        """The widget's style, under component `under`, under component `name` (cached:
+        rich_style costs ~0.1 ms a call)."""
+        key = f"{under}/{name}"
+        style = self._styles.get(key)
         if style is None:
-            base = self._styles.get("") or self._styles.setdefault("", self.rich_style)
-            style = self._styles[name] = base + self.get_component_rich_style(name, partial=True) if name else base
+            if under:
+                style = self._style(under) + self.get_component_rich_style(name, partial=True)
+            elif name:
+                style = self._style() + self.get_component_rich_style(name, partial=True)
+            else:
+                style = self.rich_style
+            self._styles[key] = style
         return style
 
     def _parsed(self, style: str | Style) -> Style:
@@ -430,11 +441,8 @@ class Matrix(ScrollView, can_focus=True):
             style = fixed_style = self._style("matrix--header")
             cells = layout.labels
         else:
-            style = self._style("matrix--odd-row" if row % 2 else "matrix--even-row")
-            fixed = self._styles.get("fixed")
-            if fixed is None:
-                fixed = self._styles["fixed"] = self.get_component_rich_style("matrix--fixed", partial=True)
-            fixed_style = style + fixed
+            zebra = "matrix--odd-row" if row % 2 else "matrix--even-row"
+            style, fixed_style = self._style(zebra), self._style("matrix--fixed", under=zebra)
             cells = layout.rows[row]
         cursor = self._style("matrix--cursor") if cursor_column is not None else None
         fixed: list[Segment] = []
@@ -458,13 +466,15 @@ class Matrix(ScrollView, can_focus=True):
         row = -1 if y == 0 else y - 1 + scroll_y
         layout = self._layout
         if row >= len(layout.rows) or not layout.columns:
-            return Strip.blank(width, self._style(""))
+            return Strip.blank(width, self._style())
         if row == self._cursor.row:
             return self._line(layout, row, self._strips(layout, row, self._cursor.column), scroll_x, width)
-        key = (row, scroll_x, width)
-        line = layout.shown.get(key)
+        if layout.shown_at != (scroll_x, width):  # scrolled sideways or resized: other lines
+            layout.shown.clear()
+            layout.shown_at = (scroll_x, width)
+        line = layout.shown.get(row)
         if line is None:
-            line = layout.shown[key] = self._line(layout, row, None, scroll_x, width)
+            line = layout.shown[row] = self._line(layout, row, None, scroll_x, width)
         return line
 
     def _line(self, layout: Layout, row: int, strips: tuple[Strip, Strip] | None, scroll_x: int,
@@ -477,4 +487,4 @@ class Matrix(ScrollView, can_focus=True):
         fixed, scrolled = strips
         shown = max(0, width - fixed.cell_length)
         line = Strip.join([fixed.crop(0, width), scrolled.crop(scroll_x, scroll_x + shown)])
-        return line.extend_cell_length(width, self._style(""))
+        return line.extend_cell_length(width, self._style())
