@@ -342,3 +342,24 @@ async def test_a_load_that_finishes_after_quitting_changes_nothing():
     app.on_negotrack_app_loaded(NegotrackApp.Loaded(catalog, analysis, [], []))
     app.on_negotrack_app_remembered(NegotrackApp.Remembered(None, ()))
     assert app.history_ready
+
+
+async def test_the_first_frame_says_the_file_is_being_read(monkeypatch):
+    import threading
+
+    import negotrack.tui.app as app_module
+
+    release = threading.Event()
+    real_load = app_module.load_catalog
+
+    def slow_load(path):  # noqa: ANN001, ANN202 - stands in for a big file
+        release.wait(10)
+        return real_load(path)
+
+    monkeypatch.setattr(app_module, "load_catalog", slow_load)
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert header(pilot.app).startswith("Reading dash.yaml")
+        release.set()
+        app = await started(pilot)
+        assert "Round 3 of 3" in header(app)
