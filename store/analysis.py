@@ -17,16 +17,17 @@ class Shift(StrEnum):
 
     NEW = "new"
     SAME = "same"
-    REWORDED = "reworded"
     TOWARD = "toward"
     AWAY = "away"
     MOVED = "moved"
+    #: a free-text demand whose stance reads differently (FORMAT.md 1.1)
+    CHANGED = "changed"
     WITHDRAWN = "withdrawn"
     CARRIED = "carried"
 
     @property
     def changed(self) -> bool:
-        """True when something new was said that changes or rewords the position."""
+        """True when the position is not the one before: new, moved, changed or withdrawn."""
         return self not in (Shift.SAME, Shift.CARRIED)
 
 
@@ -35,10 +36,11 @@ class Shift(StrEnum):
 SHIFT_GLYPHS: dict[Shift, str] = {
     Shift.NEW: "+",
     Shift.SAME: "=",
-    Shift.REWORDED: "~",
     Shift.TOWARD: "→",
     Shift.AWAY: "←",
     Shift.MOVED: "↕",
+    # FORMAT.md 1.1: a changed free-text stance is shown as `moved` was
+    Shift.CHANGED: "↕",
     Shift.WITHDRAWN: "✕",
     Shift.CARRIED: "·",
 }
@@ -47,10 +49,10 @@ SHIFT_GLYPHS: dict[Shift, str] = {
 SHIFT_MEANINGS: dict[Shift, str] = {
     Shift.NEW: "first position on this demand",
     Shift.SAME: "unchanged",
-    Shift.REWORDED: "same stance, new wording",
     Shift.TOWARD: "moved toward the other side",
     Shift.AWAY: "moved away from the other side",
     Shift.MOVED: "moved, nothing to measure against",
+    Shift.CHANGED: "changed (free text: a different stance)",
     Shift.WITHDRAWN: "dropped the demand",
     Shift.CARRIED: "nothing new reported; the last position stands",
 }
@@ -71,8 +73,8 @@ class Agreement(StrEnum):
     ONE_SIDED = "one-sided"
 
 
-#: A scale gap at or under this share of the scale, or a numeric gap at or under this share
-#: of the larger magnitude, is "close" (one step on a five-stance scale is 0.25).
+#: A gap at or under this share is "close": of the scale's length for an ordinal demand (one
+#: step on a five-stance scale is 0.25), of the larger of the two nearest ends for a numeric one.
 CLOSE_SHARE = 0.25
 
 
@@ -88,9 +90,14 @@ class Cell(NamedTuple):
     demand: str
     #: the position in force: reported this round, or carried from an earlier one
     position: Position | None
-    #: the last position reported before this round, which the shift is measured against
+    #: the position the shift is measured against: the last one reported before this round,
+    #: or, for a demand taken up again, the last one before the withdrawal
     previous: Position | None
     shift: Shift | None
+    #: whether claims (one side's account of another's stance) were counted in this analysis
+    claims: bool = True
+    #: the party takes the demand up again after withdrawing it (never a first position)
+    resumed: bool = False
 
     @property
     def carried(self) -> bool:
@@ -99,6 +106,13 @@ class Cell(NamedTuple):
     @property
     def stated(self) -> bool:
         return self.position is not None
+
+    @property
+    def restated(self) -> bool:
+        """Unchanged, but said again in a new report (a new note, quote or source)."""
+        p, q = self.position, self.previous
+        return (self.shift is Shift.SAME and p is not None and q is not None and p is not q
+                and (p.note, p.quote, p.sources) != (q.note, q.quote, q.sources))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +130,11 @@ class Gap:
     #: the overlap of the sides' numeric positions when it is not empty
     zone: Value | None
     stated: int
+    #: the share the class and trend are judged by (FORMAT.md 1.1): `normalized` for a
+    #: scale; for numbers, the distance over the larger magnitude of the two nearest ends
+    relative: float | None = None
+    #: whether claims were counted in this gap
+    claims: bool = True
 
     def shown(self, demand: Demand) -> str:
         if self.distance is None:
@@ -136,15 +155,19 @@ def measure(demand: Demand, position: Position | None) -> Value | None:
 
 
 def classify(demand: Demand, previous: Position | None, current: Position, others: list[Value]) -> Shift:
-    """The shift from `previous` to `current`, measured against the other sides' positions."""
+    """The shift from `previous` to `current`, measured against the other sides' positions.
+
+    `previous` is what the position is compared with: for a demand taken up again after a
+    withdrawal, the caller passes the position before the withdrawal.
+    """
     if current.withdrawn:
         return Shift.SAME if previous is not None and previous.withdrawn else Shift.WITHDRAWN
     if previous is None or previous.withdrawn:
         return Shift.NEW
     if current.same_stance(previous):
-        if (current.note, current.quote) == (previous.note, previous.quote):
-            return Shift.SAME
-        return Shift.REWORDED
+        return Shift.SAME
+    if demand.kind == "text":
+        return Shift.CHANGED
     old, new = measure(demand, previous), measure(demand, current)
     if old is None or new is None or not others:
         return Shift.MOVED
@@ -157,15 +180,60 @@ def classify(demand: Demand, previous: Position | None, current: Position, other
     return Shift.MOVED
 
 
-class Analysis:
-    """Every cell, gap and trend of a catalog, computed once."""
+def relative_gap(values: list[Value]) -> tuple[float, float]:
+    """(distance, relative) between the two positions farthest apart.
 
-    def __init__(self, catalog: Catalog) -> None:
+    The relative gap divides the distance by the larger magnitude of the two nearest ends that
+    give it (FORMAT.md 1.1): 4,500 against 50,000 is 0.91, 100 against 110 is 0.09, ranges
+    that overlap are 0. Of pairs equally far apart, the larger share counts.
+    """
+    best = (0.0, 0.0)
+    for i, a in enumerate(values):
+        for b in values[i + 1:]:
+            distance = a.distance(b)
+            if distance == 0:
+                continue
+            ends = (a.high, b.low) if a.high < b.low else (b.high, a.low)
+            scale = max(abs(ends[0]), abs(ends[1])) or 1.0
+            candidate = (distance, distance / scale)
+            if candidate > best:
+                best = candidate
+    return best
+
+
+def trend_of(before: float | None, now: float | None) -> Trend | None:
+    """Closing, widening or steady, from one relative gap to another."""
+    if before is None or now is None:
+        return None
+    if now < before:
+        return Trend.CLOSING
+    if now > before:
+        return Trend.WIDENING
+    return Trend.STEADY
+
+
+class Analysis:
+    """Every cell, gap and trend of a catalog, computed once.
+
+    With `claims=False`, positions that are one side's account of another's stance (claims,
+    FORMAT.md 1.1) are left out, as if they had not been reported: they take no part in
+    shifts or gaps, and the cell shows the last position that is not a claim.
+    """
+
+    def __init__(self, catalog: Catalog, *, claims: bool = True) -> None:
         self.catalog = catalog
+        self.claims = claims
         self.sides = tuple(p.id for p in catalog.parties if p.is_side)
         self._cells: dict[tuple[str, str, str], Cell] = {}
         self._gaps: dict[tuple[str, str], Gap] = {}
         self._compute()
+
+    def _reported(self, positions):
+        """The round's positions as this analysis counts them."""
+        if self.claims:
+            return positions.get
+        kept = {key: p for key, p in positions.items() if not p.claim}
+        return kept.get
 
     def _compute(self) -> None:
         # One pass over the rounds in order, carrying each party's last report forward: the
@@ -173,14 +241,17 @@ class Analysis:
         catalog = self.catalog
         party_ids = tuple(p.id for p in catalog.parties)
         sides = self.sides
+        claims = self.claims
         cells, gaps = self._cells, self._gaps
         last: dict[tuple[str, str], Position] = {}
         last_get = last.get
+        #: the last position before a withdrawal, for a demand taken up again
+        before_withdrawal: dict[tuple[str, str], Position] = {}
         previous_gap: dict[str, Gap] = {}
         carried = Shift.CARRIED
         for rnd in catalog.rounds:
             rid = rnd.id
-            reported = rnd.positions.get
+            reported = self._reported(rnd.positions)
             for demand in catalog.demands:
                 did = demand.id
                 # the sides' positions in force this round (a carried one still counts)
@@ -195,54 +266,51 @@ class Analysis:
                     prev = last_get(key)
                     here = reported(key)
                     if here is None:
-                        cells[(rid, pid, did)] = Cell(rid, pid, did, prev, prev, carried if prev is not None else None)
+                        cells[(rid, pid, did)] = Cell(rid, pid, did, prev, prev, carried if prev is not None else None, claims)
                         continue
+                    resumed = prev is not None and prev.withdrawn and not here.withdrawn
+                    if resumed:
+                        prev = before_withdrawal.get(key, prev)
+                    elif here.withdrawn and prev is not None and not prev.withdrawn:
+                        before_withdrawal[key] = prev
                     moved = (prev is not None and not prev.withdrawn and not here.withdrawn
                              and not here.same_stance(prev))
                     # the other sides' positions matter only to a stance that moved
                     others = [v for q, v in points.items() if q != pid and v is not None] if moved else []
                     last[key] = here
                     shift = classify(demand, prev, here, others)
-                    cells[(rid, pid, did)] = Cell(rid, pid, did, here, prev, shift)
+                    cells[(rid, pid, did)] = Cell(rid, pid, did, here, prev, shift, claims, resumed)
                 gap = self._gap(rid, demand, in_force, points, previous_gap.get(did))
                 gaps[(rid, did)] = gap
                 previous_gap[did] = gap
 
     def _gap(self, rid: str, demand: Demand, current: dict[str, Position | None], points: dict[str, Value | None], before: Gap | None) -> Gap:
+        claims = self.claims
         stated = [p for pid in self.sides if (p := current.get(pid)) is not None and not p.withdrawn]
         if len(stated) < 2:
             agreement = Agreement.ONE_SIDED if stated else None
-            return Gap(rid, demand.id, None, None, agreement, None, None, len(stated))
+            return Gap(rid, demand.id, None, None, agreement, None, None, len(stated), None, claims)
         if demand.kind == "text":
             same = len({p.stance for p in stated}) == 1
-            return Gap(rid, demand.id, None, None, Agreement.AGREED if same else None, None, None, len(stated))
+            return Gap(rid, demand.id, None, None, Agreement.AGREED if same else None, None, None, len(stated), None, claims)
         values = [v for v in points.values() if v is not None]
-        distance = max(a.distance(b) for i, a in enumerate(values) for b in values[i + 1 :])
         if demand.scale is not None:
-            normalized = distance / (len(demand.scale) - 1)
-            share = normalized
+            distance = max(a.distance(b) for i, a in enumerate(values) for b in values[i + 1 :])
+            normalized = relative = distance / (len(demand.scale) - 1)
         else:
+            distance, relative = relative_gap(values)
             normalized = distance
-            scale = max(max(abs(v.low), abs(v.high)) for v in values) or 1.0
-            share = distance / scale
         if distance == 0:
             agreement = Agreement.AGREED
-        elif share <= CLOSE_SHARE:
+        elif relative <= CLOSE_SHARE:
             agreement = Agreement.CLOSE
         else:
             agreement = Agreement.APART
         zone = None
         if demand.kind == "number" and distance == 0:
             zone = Value(max(v.low for v in values), min(v.high for v in values))
-        trend = None
-        if before is not None and before.normalized is not None:
-            if normalized < before.normalized:
-                trend = Trend.CLOSING
-            elif normalized > before.normalized:
-                trend = Trend.WIDENING
-            else:
-                trend = Trend.STEADY
-        return Gap(rid, demand.id, distance, normalized, agreement, trend, zone, len(stated))
+        trend = trend_of(before.relative if before is not None else None, relative)
+        return Gap(rid, demand.id, distance, normalized, agreement, trend, zone, len(stated), relative, claims)
 
     # -- look-ups -----------------------------------------------------------------------
 
@@ -251,6 +319,10 @@ class Analysis:
 
     def gap(self, round_id: str, demand_id: str) -> Gap:
         return self._gaps[(round_id, demand_id)]
+
+    def trend_since(self, base_round: str, round_id: str, demand_id: str) -> Trend | None:
+        """The gap's trend from a pinned baseline round to `round_id` (FORMAT.md 1.1)."""
+        return trend_of(self._gaps[(base_round, demand_id)].relative, self._gaps[(round_id, demand_id)].relative)
 
     def history(self, party_id: str, demand_id: str) -> list[Cell]:
         """The cell of one party on one demand in every round, oldest first."""
@@ -292,6 +364,6 @@ class Analysis:
         return result
 
 
-def analyze(catalog: Catalog) -> Analysis:
-    """Compute every cell, shift and gap of `catalog`."""
-    return Analysis(catalog)
+def analyze(catalog: Catalog, *, claims: bool = True) -> Analysis:
+    """Compute every cell, shift and gap of `catalog`; `claims=False` leaves claims out."""
+    return Analysis(catalog, claims=claims)

@@ -42,7 +42,8 @@ def _compact(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _report_doc(report: Report) -> dict[str, Any]:
     return _compact({"stance": report.stance, "value": _value(report.value),
-                     "sources": list(report.sources), "note": report.note})
+                     "sources": list(report.sources), "note": report.note,
+                     "according_to": report.according_to, "speaker": report.speaker})
 
 
 def position_doc(position: Position) -> dict[str, Any]:
@@ -56,6 +57,10 @@ def position_doc(position: Position) -> dict[str, Any]:
         "quote": position.quote,
         "sources": list(position.sources),
         "disputed": [_report_doc(r) for r in position.disputed],
+        # the account in force (its own or its sources'): a source that changes whose
+        # account it is changes the meaning of every position that cites it
+        "according_to": position.according_to,
+        "speaker": position.speaker,
     })
 
 
@@ -68,7 +73,8 @@ def catalog_head(catalog: Catalog) -> dict[str, Any]:
             "demands": [d.id for d in catalog.demands],
             "rounds": [r.id for r in catalog.rounds],
         },
-        "parties": {p.id: _compact({"name": p.name, "role": p.role, "note": p.note}) for p in catalog.parties},
+        "parties": {p.id: _compact({"name": p.name, "role": p.role, "note": p.note, "aliases": list(p.aliases)})
+                    for p in catalog.parties},
         "demands": {
             d.id: _compact({
                 "title": d.title, "note": d.note, "keywords": list(d.keywords),
@@ -78,12 +84,15 @@ def catalog_head(catalog: Catalog) -> dict[str, Any]:
         },
         "sources": {
             s.id: _compact({"outlet": s.outlet, "date": s.date.isoformat() if s.date else None,
-                            "title": s.title, "url": s.url, "note": s.note})
+                            "title": s.title, "url": s.url, "note": s.note,
+                            "according_to": s.according_to, "archive": s.archive})
             for s in catalog.sources
         },
         "rounds": {
+            # `reported` is the default and is left out, so 1.0 histories read the same
             r.id: _compact({"date": r.date.isoformat(), "venue": r.venue, "title": r.title,
-                            "summary": r.summary, "sources": list(r.sources)})
+                            "summary": r.summary, "sources": list(r.sources),
+                            "status": None if r.status == "reported" else r.status})
             for r in catalog.rounds
         },
     }

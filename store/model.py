@@ -9,6 +9,9 @@ from typing import Mapping
 
 ROLES = ("party", "mediator", "observer")
 STATUSES = ("demand", "offer", "accepted", "rejected", "red line", "proposal")
+#: how sure the catalog is that a round took place (format 1.1): a report says it did, a
+#: report says it will, or the catalog itself dates or places talks the reports speak of
+ROUND_STATUSES = ("reported", "announced", "inferred")
 
 Number = int | float
 
@@ -48,6 +51,8 @@ class Party:
     name: str
     role: str = "party"
     note: str | None = None
+    #: other names the reports use for this party (for `negotrack draft`)
+    aliases: tuple[str, ...] = ()
     line: int = 0
     column: int = 0
 
@@ -84,6 +89,11 @@ class Source:
     title: str | None = None
     url: str | None = None
     note: str | None = None
+    #: whose account this outlet's reports mostly are (a party id): the default account of
+    #: the positions that cite it
+    according_to: str | None = None
+    #: a local copy of the report, as written in the catalog (relative to the catalog's folder)
+    archive: str | None = None
     line: int = 0
     column: int = 0
 
@@ -96,6 +106,11 @@ class Report:
     value: Value | None = None
     sources: tuple[str, ...] = ()
     note: str | None = None
+    #: whose account the report is (its own key, else its first source's); None when unsaid
+    according_to: str | None = None
+    speaker: str | None = None
+    #: True when the account is another side's (role `party`): one side's account of a stance
+    claim: bool = False
     line: int = 0
     column: int = 0
 
@@ -118,6 +133,13 @@ class Position:
     sources: tuple[str, ...] = ()
     disputed: tuple[Report, ...] = ()
     short: bool = False
+    #: whose account the position is: its own `according_to`, else the first of its sources
+    #: that names one; None when the catalog does not say
+    according_to: str | None = None
+    speaker: str | None = None
+    #: True when `according_to` is another party with role `party`: one side's account of
+    #: this party's stance (FORMAT.md 1.1), left out of shifts and gaps when claims are hidden
+    claim: bool = False
     line: int = 0
     column: int = 0
 
@@ -138,6 +160,8 @@ class Round:
     title: str | None = None
     summary: str | None = None
     sources: tuple[str, ...] = ()
+    #: `reported` (the default), `announced` or `inferred`: see ROUND_STATUSES
+    status: str = "reported"
     #: (party id, demand id) -> position, in file order
     positions: Mapping[tuple[str, str], Position] = field(default_factory=lambda: MappingProxyType({}))
     line: int = 0

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from .catalog import DEMAND_KEYS, DISPUTED_KEYS, PARTY_KEYS, POSITION_KEYS, ROUND_KEYS, SOURCE_KEYS, TOP_KEYS
-from .model import ROLES, STATUSES
+from .model import ROLES, ROUND_STATUSES, STATUSES
 
 SCHEMA_ID = "https://negotrack.example/schema/negotrack.schema.json"
 ID_PATTERN = "^[A-Za-z0-9_-]+$"
@@ -86,6 +86,11 @@ def _defs() -> dict[str, Any]:
                 "default": "party",
             },
             "note": _optional("text"),
+            "aliases": {
+                "description": "Other names the reports use for this party (negotrack draft looks for them).",
+                "type": ["array", "null"],
+                "items": _ref("text"),
+            },
         }, description="A party: a column of the matrix.", required=["name"]),
         "demand": {
             **_object(DEMAND_KEYS, {
@@ -118,6 +123,9 @@ def _defs() -> dict[str, Any]:
             "title": _optional("text"),
             "url": _optional("text"),
             "note": {"description": "Who is speaking, e.g. sources close to one side.", "anyOf": [_ref("text"), NULL]},
+            "according_to": {"description": "Whose account this outlet's reports mostly are (a party id): "
+                             "the default account of the positions that cite it.", **_ref("id")},
+            "archive": {"description": "A local copy of the report, relative to the catalog's folder.", "anyOf": [_ref("text"), NULL]},
         }, description="Where a position was reported.", required=["outlet"]),
         "stance-or-value": {
             "description": "Short form: a stance on the scale, free text, a number or a [low, high] range.",
@@ -129,6 +137,8 @@ def _defs() -> dict[str, Any]:
                 "value": _optional("value"),
                 "source": sources,
                 "sources": _optional("sources"),
+                "according_to": {"description": "Whose account this is (a party id); another side's account is a claim.", **_ref("id")},
+                "speaker": {"description": "Who spoke, e.g. a senior official.", "anyOf": [_ref("text"), NULL]},
                 "note": _optional("text"),
             }, description="Another outlet's account of the same position."),
             "anyOf": [_reading("stance"), _reading("value")],
@@ -144,6 +154,8 @@ def _defs() -> dict[str, Any]:
                 "quote": _optional("text"),
                 "source": sources,
                 "sources": _optional("sources"),
+                "according_to": {"description": "Whose account this is (a party id); another side's account is a claim.", **_ref("id")},
+                "speaker": {"description": "Who spoke, e.g. a senior official.", "anyOf": [_ref("text"), NULL]},
                 "disputed": {
                     "description": "Other reports of the same position, when outlets disagree.",
                     "type": ["array", "null"],
@@ -157,6 +169,12 @@ def _defs() -> dict[str, Any]:
         "round": _object(ROUND_KEYS, {
             "id": _ref("id"),
             "date": {"description": "A round spanning days uses its first day; rounds are in chronological order.", **_ref("date")},
+            "status": {
+                "description": "reported (default): a report says it took place; announced: a report says it will; "
+                               "inferred: the catalog's own dating or placing of talks the reports speak of.",
+                "enum": [*ROUND_STATUSES, None],
+                "default": "reported",
+            },
             "venue": _optional("text"),
             "title": _optional("text"),
             "summary": _optional("text"),

@@ -183,9 +183,17 @@ def test_same_between_short_and_long_form():
         ("{stance: s2, note: Same., quote: We hold.}", "{stance: s2, note: Same.}"),
     ],
 )
-def test_reworded_when_only_note_or_quote_changed(before, after):
+def test_same_and_restated_when_only_note_or_quote_changed(before, after):
+    # FORMAT.md 1.1: `reworded` is gone; the position did not move, it was said again
     an = two_rounds(f"a: {{cf: {before}}}\nb: {{cf: s4}}\n", f"a: {{cf: {after}}}\n")
-    assert shift(an, "r2", "a") is Shift.REWORDED
+    assert shift(an, "r2", "a") is Shift.SAME
+    assert an.cell("r2", "a", "cf").restated
+
+
+def test_a_restatement_in_the_same_words_is_not_restated():
+    an = two_rounds("a: {cf: {stance: s2, note: Firm.}}\nb: {cf: s4}\n", "a: {cf: {stance: s2, note: Firm.}}\n")
+    assert shift(an, "r2", "a") is Shift.SAME and not an.cell("r2", "a", "cf").restated
+    assert not an.cell("r2", "b", "cf").restated  # carried, not said again
 
 
 def test_toward_and_away_on_a_scale():
@@ -272,9 +280,9 @@ def test_mediators_and_observers_are_no_reference_for_a_side():
     assert shift(an, "r2", "a") is Shift.MOVED
 
 
-def test_free_text_change_is_moved_even_with_other_sides():
+def test_free_text_change_is_changed_even_with_other_sides():
     an = two_rounds("a: {t: verbal}\nb: {t: in writing}\n", "a: {t: in writing}\n")
-    assert shift(an, "r2", "a", "t") is Shift.MOVED
+    assert shift(an, "r2", "a", "t") is Shift.CHANGED
 
 
 def test_withdrawn_then_withdrawn_again_then_restated():
@@ -302,11 +310,40 @@ def test_withdrawn_then_withdrawn_again_then_restated():
               a: {cf: s1}
         """
     )
+    # FORMAT.md 1.1: taken up again, compared with the position before the withdrawal
     assert [c.shift for c in an.history("a", "cf")] == [
-        Shift.NEW, Shift.WITHDRAWN, Shift.SAME, Shift.CARRIED, Shift.NEW,
+        Shift.NEW, Shift.WITHDRAWN, Shift.SAME, Shift.CARRIED, Shift.SAME,
     ]
+    assert [c.resumed for c in an.history("a", "cf")] == [False, False, False, False, True]
+    assert an.cell("r5", "a", "cf").previous is reported(an, "r1", "a", "cf")
     carried = an.cell("r4", "a", "cf")
     assert carried.position is reported(an, "r3", "a", "cf") and carried.position.withdrawn
+
+
+def test_taken_up_again_at_another_stance_is_a_move_not_a_first_position():
+    an = analyse(
+        """\
+        rounds:
+          - {id: r1, date: 2024-01-01, positions: {a: {cf: s1}, b: {cf: s4}}}
+          - {id: r2, date: 2024-01-02, positions: {a: {cf: {withdrawn: true}}}}
+          - {id: r3, date: 2024-01-03, positions: {a: {cf: s3}}}
+        """
+    )
+    cell = an.cell("r3", "a", "cf")
+    assert cell.shift is Shift.TOWARD and cell.resumed
+    assert cell.previous is reported(an, "r1", "a", "cf")
+
+
+def test_a_first_withdrawal_then_a_stance_is_new():
+    an = analyse(
+        """\
+        rounds:
+          - {id: r1, date: 2024-01-01, positions: {a: {cf: {withdrawn: true}}}}
+          - {id: r2, date: 2024-01-02, positions: {a: {cf: s3}}}
+        """
+    )
+    # nothing before the withdrawal to compare with: new, though taken up again
+    assert shift(an, "r2", "a") is Shift.NEW and an.cell("r2", "a", "cf").resumed
 
 
 def test_withdrawn_first_position_is_withdrawn():
@@ -683,7 +720,7 @@ def test_changed_cells_order_and_contents():
         ("r2", "n", "a", Shift.MOVED),
         # r3: nothing reported, nothing changed
         ("r4", "cf", "a", Shift.WITHDRAWN),
-        ("r4", "t", "c", Shift.REWORDED),
+        # c's t only gained a note: the same position, left out
         ("r4", "t", "o", Shift.NEW),
     ]
     for c in cells:

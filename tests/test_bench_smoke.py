@@ -33,7 +33,7 @@ def test_generated_catalogs_are_valid_and_deterministic():
         assert 0.9 * rounds * demands * parties < catalog.position_count <= rounds * demands * parties
         analysis = analyze(catalog)
         shifts = {c.shift for c in analysis._cells.values()}
-        assert {"new", "same", "reworded", "toward", "away", "withdrawn", "carried"} <= {s.value for s in shifts if s}
+        assert {"new", "same", "toward", "away", "withdrawn", "carried"} <= {s.value for s in shifts if s}
     assert generate("S", seed=1) != generate("S")
 
 

@@ -17,7 +17,7 @@ from negotrack.store.text import clean, one_line
 SHIFT_STYLES: dict[Shift, str] = {
     Shift.NEW: "bold",
     Shift.SAME: "",
-    Shift.REWORDED: "italic",
+    Shift.CHANGED: "bold yellow",
     Shift.TOWARD: "bold green",
     Shift.AWAY: "bold red",
     Shift.MOVED: "bold yellow",
