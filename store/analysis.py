@@ -57,6 +57,10 @@ SHIFT_MEANINGS: dict[Shift, str] = {
     Shift.CARRIED: "nothing new reported; the last position stands",
 }
 
+#: The mark of a claim (one side's account of another's stance, FORMAT.md 1.1), shared by the
+#: dashboard and the exports; a guillemet reads as reported speech and renders in every font.
+CLAIM_GLYPH = "»"
+
 TREND_GLYPHS = {"closing": "↘", "widening": "↗", "steady": "="}
 
 
