@@ -203,9 +203,14 @@ class Catalog:
         def count(n: int, one: str, many: str) -> str:
             return f"{n} {one if n == 1 else many}"
 
+        rounds = count(len(self.rounds), "round", "rounds")
+        unconfirmed = [f"{n} {status}" for status in ROUND_STATUSES[1:]
+                       if (n := sum(r.status == status for r in self.rounds))]
+        if unconfirmed:
+            rounds += f" ({', '.join(unconfirmed)})"
         return ", ".join((
             count(len(self.parties), "party", "parties"),
             count(len(self.demands), "demand", "demands"),
-            count(len(self.rounds), "round", "rounds"),
+            rounds,
             count(self.position_count, "position", "positions"),
         ))

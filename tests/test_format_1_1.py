@@ -244,3 +244,12 @@ def test_trend_against_a_pinned_baseline():
     assert an.gap("r3", "n").trend is Trend.CLOSING  # against r2
     assert an.trend_since("r1", "r3", "n") is Trend.WIDENING  # 5500/10000 -> 7500/12000
     assert an.trend_since("r3", "r3", "n") is Trend.STEADY
+
+
+def test_the_summary_counts_rounds_no_report_confirms():
+    catalog = valid(
+        "rounds:\n  - {id: r1, date: 2024-01-01, status: inferred}\n"
+        "  - {id: r2, date: 2024-01-02}\n  - {id: r3, date: 2024-01-03, status: announced}\n"
+    )
+    assert catalog.summary() == "3 parties, 2 demands, 3 rounds (1 announced, 1 inferred), 0 positions"
+    assert "(" not in valid("rounds:\n  - {id: r1, date: 2024-01-01}\n").summary()
