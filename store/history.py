@@ -19,34 +19,35 @@ the database, so two processes recording at once lose nothing.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import os
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-import platformdirs
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from .changes import (
-    ORDERS, SECTIONS, Change, apply_changes, catalog_doc, catalog_head, doc_changes, doc_changes_by_round, position_key,
-    round_positions_doc,
+from .catalog import parse_catalog
+from .changes import Change, apply_changes, catalog_doc, catalog_head, doc_changes, doc_changes_by_round, position_key, round_positions_doc
+from .history_places import ENV_DB, Known, Place, locate, moved_here, same_catalog
+from .history_rows import (
+    SCHEMA, CellVersion, HistoryError, SnapshotInfo, ViewState, catalog_to_hash, changes_to_delta, changes_to_summary,
+    check_tables, delta_to_changes, doc_to_first_summary, doc_to_hash, hash_of, row_to_snapshot_info, row_to_view_state,
+    sha256_of, utc_now, view_state_to_row,
 )
 from .model import Catalog
+from .problems import Problem
 from .storage import (
     BlobStore, FileLock, MemoryBlobStore, MemoryJSONStorage, NoLock, SafeJSONStorage, StorageError,
     dumps, move_aside, remove_stale_temps,
 )
 
-#: version of the database layout; a database from a newer negotrack is left alone
-SCHEMA = 1
-#: environment variable naming the database file (as `--db` does)
-ENV_DB = "NEGOTRACK_DB"
+__all__ = [
+    "ENV_DB", "SCHEMA", "CellVersion", "History", "HistoryError", "Known", "OnDisk", "Place", "SnapshotInfo", "ViewState",
+    "catalog_to_hash", "changes_to_summary", "default_db_path", "doc_to_hash",
+]
+
 #: at most this many deltas between two full documents
 CHECKPOINT_EVERY = 500
 #: deltas bigger than this go to a blob of their own, so the often rewritten file stays small
@@ -56,93 +57,18 @@ MIN_CHECKPOINT_BYTES = 65_536
 #: full documents kept in memory (the latest, and the one `version` rebuilt last)
 DOC_CACHE_SIZE = 3
 
-_HASH = re.compile(r"[0-9a-f]{64}\Z")
-_KINDS = ("added", "changed", "removed")
-_NOUNS = {
-    "positions": ("position", "positions"),
-    "rounds": ("round", "rounds"),
-    "parties": ("party", "parties"),
-    "demands": ("demand", "demands"),
-    "sources": ("source", "sources"),
-}
-_SINGULAR = {"parties": "party", "demands": "demand", "rounds": "round"}
+
+def default_db_path(catalog_path: str, db_option: str | None = None) -> str:
+    """The database file of `catalog_path` (see `history_places.locate`): `db_option` or
+    $NEGOTRACK_DB when set, else `<user data dir>/negotrack/<slug>-<sha1 of the path, 12 hex>.json`."""
+    return locate(catalog_path, db_option).db_path
 
 
-class HistoryError(Exception):
-    """A write that failed (disk full, permission) or a version whose data is missing or damaged."""
-
-
-@dataclass(frozen=True)
-class SnapshotInfo:
-    id: int
-    taken_at: str  # ISO 8601, UTC, e.g. 2026-11-23T19:00:00Z
-    hash: str  # the content hash of the version (doc_to_hash of its catalog_doc)
-    changes: int  # how many things changed against the previous snapshot (all, for the first)
-    summary: str  # e.g. "3 positions changed, 1 round added"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "taken_at": self.taken_at, "hash": self.hash, "changes": self.changes, "summary": self.summary}
-
-
-@dataclass(frozen=True)
-class CellVersion:
-    taken_at: str
-    hash: str
-    position: dict[str, Any] | None  # a position_doc; None: no position in that version
-
-
-@dataclass(frozen=True)
-class ViewState:
-    round_id: str | None = None
-    party_id: str | None = None
-    demand_id: str | None = None
-    seen_hash: str | None = None
-    seen_at: str | None = None
-
-
-# -- conversions -------------------------------------------------------------------------
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC with a `Z`, to the second."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def _sha256(value: Any) -> str:
-    return hashlib.sha256(_canonical(value)).hexdigest()
-
-
-def _hash_of(head: dict[str, Any], round_digests: dict[str, str]) -> str:
-    """The content hash from a document without its positions and the digest of each round's
-    positions (`_sha256` of them; rounds without positions have none)."""
-    return _sha256({"head": {k: v for k, v in head.items() if k != "positions"}, "positions": round_digests})
-
-
-def doc_to_hash(doc: dict[str, Any]) -> str:
-    """The content hash of a catalog doc: equal documents, and only those, give equal hashes.
-
-    sha256 of the canonical JSON (sorted keys, no spaces) of `{"head": the document without
-    positions, "positions": {round id: sha256 of the canonical JSON of that round's
-    positions}}`, a position belonging to the round its key starts with. Hashing per round
-    lets `History` reuse the digest of a round that did not change (docs/history.md).
-    """
-    rounds: dict[str, dict[str, Any]] = {}
-    for key, position in doc.get("positions", {}).items():
-        rid = key.split("/", 1)[0]
-        part = rounds.get(rid)
-        if part is None:
-            part = rounds[rid] = {}
-        part[key] = position
-    return _hash_of(doc, {rid: _sha256(part) for rid, part in rounds.items()})
-
-
-def catalog_to_hash(catalog: Catalog) -> str:
-    """The content hash of a catalog: equal for two files that mean the same."""
-    return doc_to_hash(catalog_doc(catalog))
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either does not exist (yet)
+        return False
 
 
 @dataclass(slots=True)
@@ -152,7 +78,7 @@ class _RoundEntry:
     text_digest: str
     context: str
     part: dict[str, Any]  # round_positions_doc of the round
-    digest: str  # _sha256(part); "" when the round has no positions
+    digest: str  # sha256_of(part); "" when the round has no positions
 
 
 @dataclass(slots=True)
@@ -165,135 +91,6 @@ class _Version:
     doc: dict[str, Any]
     hash: str
     rounds: dict[str, dict[str, Any]] | None
-
-
-def changes_to_delta(changes: list[Change]) -> list[dict[str, Any]]:
-    return [c.as_dict() for c in changes]
-
-
-def delta_to_changes(delta: list[dict[str, Any]]) -> list[Change]:
-    return [Change.from_dict(d) for d in delta]
-
-
-def _implied_order_change(change: Change) -> bool:
-    """An order change that only reflects additions or removals (the others kept their order)."""
-    if change.section != "order":
-        return False
-    old, new = change.old or [], change.new or []
-    old_set, new_set = set(old), set(new)
-    return [x for x in old if x in new_set] == [x for x in new if x in old_set]
-
-
-def changes_to_summary(changes: list[Change]) -> tuple[int, str]:
-    """How many things changed and one line saying what, e.g. (4, "3 positions changed, 1 round added").
-
-    An order change that only follows from an addition or removal is not counted on its own.
-    """
-    meaningful = [c for c in changes if not _implied_order_change(c)]
-    counts: dict[tuple[str, str], int] = {}
-    for change in meaningful:
-        counts[change.section, change.kind] = counts.get((change.section, change.kind), 0) + 1
-    parts = []
-    for section, (one, many) in _NOUNS.items():
-        for kind in ("changed", "added", "removed"):
-            n = counts.get((section, kind), 0)
-            if n:
-                parts.append(f"{n} {one if n == 1 else many} {kind}")
-    parts += [f"{c.key} {c.kind}" for c in meaningful if c.section == "meta"]
-    parts += [f"{_SINGULAR.get(c.key, c.key)} order changed" for c in meaningful if c.section == "order"]
-    return len(meaningful), ", ".join(parts) or "no change"
-
-
-def doc_to_first_summary(doc: dict[str, Any]) -> str:
-    def count(n: int, section: str) -> str:
-        one, many = _NOUNS[section]
-        return f"{n} {one if n == 1 else many}"
-
-    sections = ("parties", "demands", "rounds", "positions")
-    return "first snapshot: " + ", ".join(count(len(doc.get(s, {})), s) for s in sections)
-
-
-def row_to_snapshot_info(row: Document) -> SnapshotInfo:
-    return SnapshotInfo(int(row.doc_id), row["taken_at"], row["hash"], row["changes"], row["summary"])
-
-
-def view_state_to_row(state: ViewState) -> dict[str, Any]:
-    return {"round_id": state.round_id, "party_id": state.party_id, "demand_id": state.demand_id,
-            "seen_hash": state.seen_hash, "seen_at": state.seen_at}
-
-
-def row_to_view_state(row: dict[str, Any] | None) -> ViewState | None:
-    """The stored view state, or None when there is none or it is not the expected shape."""
-    if not row:
-        return None
-    fields = view_state_to_row(ViewState())
-    values = {name: row.get(name) for name in fields}
-    if not all(v is None or isinstance(v, str) for v in values.values()):
-        return None
-    return ViewState(**values)
-
-
-def _slug(text: str, width: int = 64) -> str:
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
-    return slug[-width:].strip("-")
-
-
-def default_db_path(catalog_path: str) -> str:
-    """Where the history of `catalog_path` lives: $NEGOTRACK_DB if set, else one file per catalog.
-
-    The file is `<user data dir>/negotrack/<slug of the absolute path>-<sha1 of it, 12 hex>.json`
-    (on Linux `$XDG_DATA_HOME/negotrack/`, by default `~/.local/share/negotrack/`).
-    """
-    env = os.environ.get(ENV_DB)
-    if env:
-        return os.path.abspath(os.path.expanduser(env))
-    abspath = os.path.abspath(os.path.expanduser(os.fspath(catalog_path)))
-    digest = hashlib.sha1(os.path.normcase(abspath).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    name = f"{_slug(abspath) or 'catalog'}-{digest}.json"
-    return os.path.join(platformdirs.user_data_dir("negotrack", appauthor=False), name)
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # either does not exist (yet)
-        return False
-
-
-# -- checking what was read ----------------------------------------------------------------
-
-
-def _opt(row: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> bool:
-    value = row.get(key)
-    return value is None or (isinstance(value, kind) and not isinstance(value, bool))
-
-
-def _check_row(doc_id: str, row: dict[str, Any]) -> None:
-    """Raise StorageError unless `row` is a snapshot row this version can use."""
-    ok = (
-        isinstance(row.get("taken_at"), str)
-        and isinstance(row.get("hash"), str) and bool(_HASH.match(row["hash"]))
-        and isinstance(row.get("changes"), int) and not isinstance(row.get("changes"), bool)
-        and isinstance(row.get("summary"), str)
-        and _opt(row, "delta", list) and _opt(row, "delta_blob", str) and _opt(row, "full", str)
-        and _opt(row, "delta_bytes", int) and _opt(row, "full_bytes", int)
-        and any(row.get(k) is not None for k in ("delta", "delta_blob", "full"))
-    )
-    if ok and row.get("delta") is not None:
-        sections = ("meta", "order", *SECTIONS)
-        ok = all(
-            isinstance(c, dict) and c.get("section") in sections and isinstance(c.get("key"), str)
-            and c.get("kind") in _KINDS
-            for c in row["delta"]
-        )
-    if not ok:
-        raise StorageError(f"snapshot {doc_id} is not in the expected form")
-
-
-def _check_tables(tables: dict[str, dict[str, Any]] | None) -> None:
-    """Raise StorageError unless every snapshot row is one this version can use."""
-    for doc_id, row in (tables or {}).get("snapshots", {}).items():
-        _check_row(doc_id, row)
 
 
 # -- the store ---------------------------------------------------------------------------------
@@ -309,11 +106,13 @@ class History:
         self.catalog_path = os.path.abspath(catalog_path) if catalog_path else None
         #: False when the history could not be kept on disk and lives in memory this session
         self.persistent = persistent
+        #: where the database is and which folder it shares with other catalogs' histories
+        self.place: Place | None = None
         self.checkpoint_every = max(1, checkpoint_every)
         self._mutex = threading.RLock()
         self._warnings: list[str] = []
         if persistent:
-            self._db = TinyDB(db_path, storage=SafeJSONStorage, validate=_check_tables)
+            self._db = TinyDB(db_path, storage=SafeJSONStorage, validate=check_tables)
             self._lock: FileLock | NoLock = FileLock(db_path + ".lock")
             self._blobs: BlobStore = BlobStore(db_path + ".blobs")
         else:
@@ -339,26 +138,35 @@ class History:
     @classmethod
     def open(cls, catalog_path: str, db_path: str | None = None, *,
              checkpoint_every: int = CHECKPOINT_EVERY) -> tuple["History", list[str]]:
-        """Open (creating) the history of `catalog_path`; `db_path` overrides default_db_path.
+        """Open (creating) the history of `catalog_path`; `db_path` is `--db` (a folder of
+        databases or one database file, see `history_places.locate`).
 
         Returns the store and warnings to show once. Never raises for a corrupt or unreadable
         database: it is moved aside to `<db>.corrupt-<UTC time>` and a fresh one started; if
-        even that is impossible, the history lives in memory for this session.
+        even that is impossible, or the database belongs to another catalog, the history lives
+        in memory for this session.
         """
-        path = os.path.abspath(os.path.expanduser(db_path)) if db_path else default_db_path(catalog_path)
-        warnings: list[str] = []
+        place = locate(catalog_path, db_path)
+        path = place.db_path
+        warnings: list[str] = list(place.notes)
+
+        def in_memory(reason: str) -> tuple["History", list[str]]:
+            warnings.append(f"{reason}; history is kept in memory only this session")
+            history = cls(path, persistent=False, checkpoint_every=checkpoint_every, catalog_path=catalog_path)
+            history.place = place
+            return history, warnings
+
         if _same_file(path, catalog_path):  # `--db positions.yaml`: never move the catalog aside
-            warnings.append(f"the history database {path} would be the catalog itself; "
-                            "history is kept in memory only this session (pass another --db)")
-            return cls(path, persistent=False, checkpoint_every=checkpoint_every, catalog_path=catalog_path), warnings
+            return in_memory(f"the history database {path} would be the catalog itself (pass another --db)")
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             history = cls(path, persistent=True, checkpoint_every=checkpoint_every, catalog_path=catalog_path)
+            history.place = place
             with history._lock:
                 remove_stale_temps(path)
                 history._blobs.remove_stale_temps()
                 try:
-                    tables = history._storage.read()  # checked by _check_tables
+                    tables = history._storage.read()  # checked by check_tables
                 except StorageError as exc:
                     moved = move_aside(path)
                     history._storage.refresh()
@@ -367,17 +175,27 @@ class History:
                 meta = (tables or {}).get("meta", {}).get("1", {})
                 schema = meta.get("schema", SCHEMA)
                 if not isinstance(schema, int) or schema > SCHEMA:
-                    raise _Newer(f"history database {path} was written by a newer negotrack (schema {schema})")
-        except _Newer as exc:
-            warnings.append(f"{exc}; it is left as it is and history is kept in memory only this session")
-            return cls(path, persistent=False, checkpoint_every=checkpoint_every, catalog_path=catalog_path), warnings
+                    raise _Refused(f"history database {path} was written by a newer negotrack (schema {schema}); "
+                                   "it is left as it is")
+                made_for = meta.get("catalog")
+                if isinstance(made_for, str) and not same_catalog(made_for, catalog_path):
+                    raise _Refused(f"history database {path} holds the history of {made_for}, not of "
+                                   f"{os.path.abspath(catalog_path)}, and histories are never mixed (pass another --db)")
+        except _Refused as exc:
+            history.close()
+            return in_memory(str(exc))
         except OSError as exc:
-            warnings.append(
-                f"history database {path} cannot be used ({exc.strerror or exc}); "
-                "history is kept in memory only this session"
-            )
-            return cls(path, persistent=False, checkpoint_every=checkpoint_every, catalog_path=catalog_path), warnings
+            return in_memory(f"history database {path} cannot be used ({exc.strerror or exc})")
         return history, warnings
+
+    def moved_from(self, catalog: Catalog) -> list[Known]:
+        """Histories this catalog probably had before it was moved or renamed: catalogs in the
+        same folder whose file is gone and whose newest version is this catalog's content.
+        Only asked while this history is empty; adopting one is the user's call (`adopt`)."""
+        with self._mutex:
+            if self._rows() or self.place is None:
+                return []
+            return moved_here(self.place, self.catalog_path or "", self._doc_and_hash(catalog)[1])
 
     def __enter__(self) -> "History":
         return self
@@ -440,7 +258,7 @@ class History:
         head = catalog_head(catalog)
         # Positions are read in the light of the demands (a number or a stance); parties and
         # sources only validate them, but any change of definitions re-reads every round.
-        context = _sha256([head["parties"], head["demands"], head["sources"]])
+        context = sha256_of([head["parties"], head["demands"], head["sources"]])
         previous, cache = self._round_cache, {}
         positions: dict[str, Any] = {}
         rounds: dict[str, dict[str, Any]] = {}
@@ -449,7 +267,7 @@ class History:
             entry = previous.get(r.id)
             if entry is None or not r.text_digest or entry.text_digest != r.text_digest or entry.context != context:
                 part = round_positions_doc(r)
-                entry = _RoundEntry(r.text_digest, context, part, _sha256(part) if part else "")
+                entry = _RoundEntry(r.text_digest, context, part, sha256_of(part) if part else "")
             cache[r.id] = entry
             rounds[r.id] = entry.part
             if entry.part:
@@ -457,7 +275,7 @@ class History:
                 digests[r.id] = entry.digest
         self._round_cache = cache
         head["positions"] = positions
-        self._current = _Version(catalog, head, _hash_of(head, digests), rounds)
+        self._current = _Version(catalog, head, hash_of(head, digests), rounds)
         return self._current
 
     def _doc_and_hash(self, catalog: Catalog) -> tuple[dict[str, Any], str]:
@@ -555,19 +373,46 @@ class History:
 
     # -- recording ---------------------------------------------------------------------------
 
-    def record(self, catalog: Catalog) -> SnapshotInfo | None:
+    def record(self, catalog: Catalog, *, current: Callable[[], Catalog | None] | None = None) -> SnapshotInfo | None:
         """Remember `catalog` as a new snapshot; None when it means the same as the last one.
 
-        Raises HistoryError when the database cannot be written (disk full, permissions).
+        `current`, when given, is asked under the database lock what the file holds now (see
+        `OnDisk`): the catalog to record instead (`catalog` itself when the file did not
+        change), or None to record nothing. Without it, a process that read the file before
+        another one recorded a newer version would land its older version after that one.
+        Raises HistoryError when the database cannot be written (disk full, permissions) or
+        has meanwhile become another catalog's.
         """
         with self._mutex:
-            version = self._version_of(catalog)
+            version = self._version_of(catalog)  # the costly part, done before taking the lock
             try:
                 with self._lock:
                     self._storage.refresh()  # another process may have recorded meanwhile
+                    if current is not None:
+                        now = current()
+                        if now is None:
+                            return None
+                        if now is not catalog:
+                            version = self._version_of(now)
+                    self._claim_locked()
                     return self._record_locked(version)
             except OSError as exc:
                 raise HistoryError(f"cannot write the history database {self.db_path}: {exc.strerror or exc}") from exc
+
+    def _claim_locked(self) -> None:
+        """Make sure the database is this catalog's before writing to it (call with the lock held).
+
+        `open` checked already; this catches a database that another catalog's process started
+        in between (two catalogs, one new `--db` file, at the same moment).
+        """
+        self._rows()  # recovers a database that went bad, before its meta is read
+        meta = self._meta.get(doc_id=1) or {}
+        made_for = meta.get("catalog")
+        if not isinstance(made_for, str):
+            self._meta.upsert(Document({"schema": SCHEMA, "catalog": self.catalog_path}, doc_id=1))
+        elif self.catalog_path is not None and not same_catalog(made_for, self.catalog_path):
+            raise HistoryError(f"the history database {self.db_path} now holds the history of {made_for}; "
+                               "run the command again and this catalog gets a database of its own")
 
     def _record_locked(self, version: _Version) -> SnapshotInfo | None:
         doc, digest = version.doc, version.hash
@@ -604,8 +449,6 @@ class History:
             if self._needs_checkpoint(rows, delta_bytes):
                 row["full"], row["full_bytes"] = self._blobs.put(doc)
         new_id = int(last.doc_id) + 1 if last is not None else 1
-        if last is None:
-            self._meta.upsert(Document({"schema": SCHEMA, "catalog": self.catalog_path}, doc_id=1))
         self._snapshots.insert(Document(row, doc_id=new_id))
         self._cache_doc((new_id, digest), doc, version.rounds)
         return row_to_snapshot_info(Document(row, doc_id=new_id))
@@ -699,11 +542,50 @@ class History:
             try:
                 with self._lock:
                     self._storage.refresh()
-                    self._rows()  # recovers a database that went bad rather than failing
+                    self._claim_locked()  # also recovers a database that went bad
                     self._state.upsert(Document(view_state_to_row(state), doc_id=1))
             except OSError as exc:
                 raise HistoryError(f"cannot write the history database {self.db_path}: {exc.strerror or exc}") from exc
 
 
-class _Newer(Exception):
-    pass
+class OnDisk:
+    """A catalog and the bytes it was read from, for `History.record(..., current=...)`.
+
+    Called under the database lock, it reads the file again: the same bytes give the same
+    catalog; other bytes give the catalog they hold now (`reparse=True`, for a one-shot
+    `negotrack record`) or None (`reparse=False`, for the dashboard, which reloads on every
+    save and records that version next). A file that is gone or now has errors gives None.
+    `dropped` then says why nothing was recorded.
+    """
+
+    def __init__(self, path: str, data: bytes, catalog: Catalog, *, reparse: bool = True) -> None:
+        self.path, self.data, self.catalog, self.reparse = path, data, catalog, reparse
+        self.dropped: str | None = None
+        #: the problems of the newer version when it has errors (empty when it could not be read)
+        self.problems: list[Problem] = []
+        #: True when what was recorded is not what was read first (the file changed meanwhile)
+        self.reread = False
+
+    def __call__(self) -> Catalog | None:
+        try:
+            with open(self.path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            self.dropped = f"{self.path} could not be read again before recording ({exc.strerror or exc})"
+            return None
+        if data == self.data:
+            return self.catalog
+        if not self.reparse:
+            self.dropped = f"{self.path} changed while its history was busy; its newer version is recorded next"
+            return None
+        catalog, problems = parse_catalog(data, self.path)
+        if catalog is None:
+            self.problems = problems
+            self.dropped = f"{self.path} changed while waiting to record and now has errors; nothing recorded"
+            return None
+        self.data, self.catalog, self.reread = data, catalog, True
+        return catalog
+
+
+class _Refused(Exception):
+    """The database is not this history's to write (a newer layout, another catalog's)."""

@@ -221,14 +221,29 @@ def test_a_truncated_real_database_is_moved_aside(tmp_path, writer):
 
 
 def test_an_unreadable_path_is_moved_aside(tmp_path):
-    db = tmp_path / "db.json"
-    db.mkdir()  # reading it fails with an OSError
-    (db / "keep.txt").write_text("mine")
-    history, warnings = History.open("w.yaml", str(db))
+    folder = tmp_path / "histories"
+    history, _ = History.open("w.yaml", str(folder))  # a folder of databases
+    history.close()
+    db = history.db_path
+    assert os.path.dirname(db) == str(folder)
+    os.mkdir(db)  # reading the catalog's database fails with an OSError
+    with open(os.path.join(db, "keep.txt"), "w") as fh:
+        fh.write("mine")
+    history, warnings = History.open("w.yaml", str(folder))
     assert "moved aside" in warnings[0]
-    moved = next(p for p in tmp_path.iterdir() if ".corrupt-" in p.name)
+    moved = next(p for p in folder.iterdir() if ".corrupt-" in p.name)
     assert (moved / "keep.txt").read_text() == "mine"
     history.close()
+
+
+def test_a_folder_named_like_a_database_is_a_folder_and_left_alone(tmp_path):
+    db = tmp_path / "db.json"
+    db.mkdir()
+    (db / "keep.txt").write_text("mine")
+    history, warnings = History.open("w.yaml", str(db))
+    assert warnings == [] and os.path.dirname(history.db_path) == str(db)
+    history.close()
+    assert (db / "keep.txt").read_text() == "mine"
 
 
 def test_a_database_that_cannot_be_created_falls_back_to_memory(tmp_path, writer):

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from negotrack.store.changes import Change, split_key
-from negotrack.store.history import CellVersion, History, HistoryError, ViewState
+from negotrack.store.history import CellVersion, History, HistoryError, OnDisk, ViewState
 from negotrack.store.model import Catalog
 
 
@@ -38,16 +38,29 @@ class Session:
             self.history, opened = History.open(self.catalog_path, self.db_path)
             warnings += opened
         history = self.history
+        # The bytes as they are now, to be compared under the database lock: if the file
+        # changed meanwhile this version is not recorded (the reload that follows records the
+        # newer one), so it can never land after a newer version another process recorded.
+        on_disk = None
+        try:
+            with open(self.catalog_path, "rb") as fh:
+                on_disk = OnDisk(self.catalog_path, fh.read(), catalog, reparse=False)
+        except OSError:  # gone again already: nothing to record
+            pass
         opening = None
         if first:
             view = history.view_state()
             changes = history.changes_since(view.seen_hash if view else None, catalog)
             fresh = frozenset(split_key(c.key) for c in changes if c.section == "positions")
+            warnings += [f"this catalog has no history yet, but {k.catalog} (no longer there) had this very version; "
+                         f"to keep its history: negotrack history {self.catalog_path} --adopt {k.catalog}"
+                         for k in history.moved_from(catalog)]
             opening = Opening(view, tuple(changes), tuple(warnings), fresh)
-        try:
-            history.record(catalog)
-        except HistoryError as exc:
-            warnings.append(str(exc))
+        if on_disk is not None:
+            try:
+                history.record(catalog, current=on_disk)
+            except HistoryError as exc:
+                warnings.append(str(exc))
         self._hash = history.content_hash(catalog)
         warnings += history.take_warnings()
         return opening, warnings
