@@ -1,0 +1,183 @@
+"""How well `negotrack draft` reads reports: recall, precision and speed (issue 12).
+
+    python -m bench.draft [--seeds DIR] [--catalog positions.yaml]
+
+1. The answer key: tests/data/articles/catalog.yaml holds, round by round, the positions a
+   careful reader records from each report beside it (written for negotrack, not copies of
+   published text). For each round, `draft` reads the report named by the round's source
+   (`archive:`) and its proposals are compared with the round's positions:
+   recall = key positions (party, demand) among the proposals / key positions;
+   precision = proposals that are key positions / proposals; of the pairs found, how many
+   have the key's stance or value, and (for the key's claims) the key's `according_to`;
+   verbatim = proposals whose quote is an exact substring of the article text (must be 1.0).
+2. Speed: the four reports joined and repeated to 5,000 words and more, best of 5 runs of
+   the whole path (read the article, cut it into sentences, propose), the catalog's cues
+   built once outside the timing as the command does before reading.
+3. The real-world case (a measurement, not a target; nothing is tuned to it): each report
+   in ../shared/seeds against the bundled positions.yaml, whose sources do not name their
+   seed files: the proposals whose (party, demand) the catalog has in some round that cites
+   a source of the same outlet and date, and the ones it lacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from negotrack.store import load_catalog
+from negotrack.store.article import parse_article, read_article
+from negotrack.store.draft import Drafter
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = ROOT / "tests" / "data" / "articles" / "catalog.yaml"
+
+
+@dataclass
+class Score:
+    key: int = 0
+    proposed: int = 0
+    found: int = 0  # key positions among the proposals
+    correct: int = 0  # proposals that are key positions
+    same_reading: int = 0  # found with the key's stance or value
+    claims: int = 0
+    claims_right: int = 0
+    verbatim: int = 0
+    missed: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    wrong_reading: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.key if self.key else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.proposed if self.proposed else 0.0
+
+    @property
+    def verbatim_rate(self) -> float:
+        return self.verbatim / self.proposed if self.proposed else 1.0
+
+
+def evaluate(key_path: str | os.PathLike[str] = KEY) -> Score:
+    """Score `draft` on every round of the answer key against the report its source archives."""
+    catalog, problems = load_catalog(key_path)
+    if catalog is None:
+        raise SystemExit("the answer key does not load:\n" + "\n".join(map(str, problems)))
+    drafter = Drafter(catalog)
+    folder = Path(key_path).parent
+    score = Score()
+    for rnd in catalog.rounds:
+        source = catalog.source(rnd.sources[0])
+        article = read_article(folder / source.archive)
+        result = drafter.draft(article.text)
+        proposals = {p.key: p for p in result.proposals}
+        score.key += len(rnd.positions)
+        score.proposed += len(proposals)
+        for p in proposals.values():
+            score.verbatim += p.quote in article.text and article.text[p.start:p.end] == p.quote
+            if p.key in rnd.positions:
+                score.correct += 1
+            else:
+                score.extra.append(f"{rnd.id}: {p.party}/{p.demand} = {p.shown()} (line {p.line})")
+        for key, position in rnd.positions.items():
+            p = proposals.get(key)
+            if position.according_to and position.according_to != key[0]:
+                score.claims += 1
+                score.claims_right += p is not None and p.according_to == position.according_to
+            if p is None:
+                score.missed.append(f"{rnd.id}: {key[0]}/{key[1]} = {position.shown()}")
+                continue
+            score.found += 1
+            if (p.stance, p.value) == (position.stance, position.value) or (
+                    catalog.demand(key[1]).kind == "text"):
+                score.same_reading += 1
+            else:
+                score.wrong_reading.append(f"{rnd.id}: {key[0]}/{key[1]} = {p.shown()}, key {position.shown()}")
+    return score
+
+
+def speed(key_path: str | os.PathLike[str] = KEY, words: int = 5000, runs: int = 5) -> tuple[int, float]:
+    """(words, best seconds) to read and draft an article of at least `words` words."""
+    catalog, _ = load_catalog(key_path)
+    assert catalog is not None
+    folder = Path(key_path).parent
+    texts = [read_article(folder / s.archive).text for s in catalog.sources if s.archive]
+    body = "\n\n".join(texts)
+    text = body
+    while len(text.split()) < words:
+        text += "\n\n" + body
+    data = text.encode("utf-8")
+    drafter = Drafter(catalog)
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        drafter.draft(parse_article(data, "long.txt").text)
+        best = min(best, time.perf_counter() - start)
+    return len(text.split()), best
+
+
+def seeds(folder: str, catalog_path: str) -> list[tuple[str, int, list[str], list[str]]]:
+    """For each seed report: (file, words, proposals the catalog has, proposals it lacks).
+
+    A proposal "the catalog has" is a (party, demand) that the catalog records in a round
+    citing a source whose quote occurs in this report (so the round draws on it)."""
+    catalog, problems = load_catalog(catalog_path)
+    if catalog is None:
+        raise SystemExit(f"{catalog_path} does not load: {problems[0] if problems else ''}")
+    drafter = Drafter(catalog)
+    out = []
+    for name in sorted(os.listdir(folder)):
+        article = read_article(os.path.join(folder, name))
+        flat = " ".join(article.text.split())
+        held = {
+            key for rnd in catalog.rounds for key, pos in rnd.positions.items()
+            if pos.quote and " ".join(pos.quote.split()) in flat
+        }
+        result = drafter.draft(article.text)
+        has = [f"{p.party}/{p.demand} = {p.shown()}" for p in result.proposals if p.key in held]
+        lacks = [f"{p.party}/{p.demand} = {p.shown()} (line {p.line})" for p in result.proposals if p.key not in held]
+        out.append((name, article.word_count, has, lacks, len(held)))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.draft", description=__doc__.split("\n")[0])
+    parser.add_argument("--seeds", default=str(ROOT.parent / "shared" / "seeds"), help="folder of real reports")
+    parser.add_argument("--catalog", default=str(ROOT / "positions.yaml"), help="catalog for the seeds")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list misses and extras")
+    args = parser.parse_args(argv)
+
+    score = evaluate()
+    print(f"answer key: {score.key} positions in 4 reports; {score.proposed} proposed")
+    print(f"  recall     {score.recall:.2f}  ({score.found}/{score.key})")
+    print(f"  precision  {score.precision:.2f}  ({score.correct}/{score.proposed})")
+    print(f"  stance or value as the key, of those found  {score.same_reading}/{score.found}")
+    print(f"  claims with the key's according_to  {score.claims_right}/{score.claims}")
+    print(f"  verbatim quotes  {score.verbatim_rate:.2f}  ({score.verbatim}/{score.proposed})")
+    if args.verbose:
+        for title, items in (("missed", score.missed), ("extra", score.extra), ("other reading", score.wrong_reading)):
+            for item in items:
+                print(f"    {title}: {item}")
+    for words in (5000, 20000):
+        n, seconds = speed(words=words)
+        print(f"speed: {n:,} words read and drafted in {seconds * 1000:.0f} ms (best of 5)")
+    if os.path.isdir(args.seeds):
+        print(f"seeds ({args.seeds}) against {args.catalog}:")
+        for name, words, has, lacks, held in seeds(args.seeds, args.catalog):
+            print(f"  {name}: {words} words; the catalog holds {held} (party, demand) pairs quoted from it; "
+                  f"{len(has) + len(lacks)} proposed: {len(has)} the catalog has, {len(lacks)} it lacks")
+            if args.verbose:
+                for item in has:
+                    print(f"      has:   {item}")
+                for item in lacks:
+                    print(f"      lacks: {item}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
