@@ -130,9 +130,9 @@ def test_sigkill_at_random_moments_loses_no_completed_snapshot(tmp_path, writer)
     rng = random.Random(7)
     completed: dict[int, str] = {}
     start = 0
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 8  # a few seconds; `python -m tools.crash` is the long run
     iterations = 0
-    while iterations < 15 and time.monotonic() < deadline:
+    while iterations < 8 and time.monotonic() < deadline:
         proc = _spawn(script, db, tag=1, start=start, count=10_000)
         time.sleep(rng.uniform(0.02, 0.2))
         proc.send_signal(signal.SIGKILL)
@@ -146,7 +146,7 @@ def test_sigkill_at_random_moments_loses_no_completed_snapshot(tmp_path, writer)
         assert [name for name in os.listdir(tmp_path) if name.endswith(".tmp")] == []
         start += 1000
         iterations += 1
-    assert iterations >= 8
+    assert iterations >= 5
     assert len(completed) >= iterations  # the writer really got to record between the kills
 
 
