@@ -146,6 +146,7 @@ POSITION_NOUNS = {stem(w): status for w, status in POSITION_NOUNS.items()}
 NEAR_WORDS = {stem(w): tuple(stem(n) for n in near) for w, near in NEAR_WORDS.items()}
 _NEGATIONS = _stems(_NEGATIONS) | {"n't", "no", "not"}
 _AUXILIARIES = _stems(_AUXILIARIES)
+_SAYS = _stems(("say", "says", "said", "stress", "repeat", "repeated", "insists"))  - set(POSITION_VERBS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +340,9 @@ def _mentions(toks: list[Token], parties: list[_PartyCues]) -> list[_Mention]:
         verb = toks[j].stem if j < len(toks) else ""
         if verb == "put" and j + 1 < len(toks) and toks[j + 1].text == "forward":
             verb = stem("offer")
+        if verb in _SAYS:  # "the Alliance says it will sign nothing ...": its own stance
+            m.strength = 2
+            continue
         if verb in POSITION_VERBS:
             status = POSITION_VERBS[verb]
             if negated:  # "has not accepted" is a refusal; "does not demand" says nothing sure
@@ -478,14 +482,13 @@ def _counted(toks: list[Token], cues: _DemandCues, amounts: list[_Amount], used:
 _SPEAKER_NOUN = "|".join(sorted(SPEAKER_NOUNS, key=len, reverse=True))
 _SPEECH_VERB = "|".join(sorted(SPEECH_VERBS, key=len, reverse=True))
 _NAMEY = r"(?:[A-Z][\w’'./-]*|of|the|and|in|for|from|close to|to)"
+_OF_WHOM = rf"(?:\s+(?:in|from|of|close to|at|for)\s+(?:the\s+[\w’'/-]+|[A-Z][\w’'/-]*)(?:\s+{_NAMEY}){{0,5}}(?:\s+(?:delegation|government|team|movement|side|camp|leadership|ministry))?)?"
 _SPEAKER_AFTER = re.compile(  # "private sources in the Palestinian Resistance told", "a senior Israeli source told"
-    rf"(?P<s>(?:(?:an?|the|two|three|several|some|other|one)\s+)?(?:[\w’'/-]+\s+){{0,4}}?(?:{_SPEAKER_NOUN})"
-    rf"(?:\s+(?:in|from|of|close to|at|for)\s+(?:the\s+)?(?:[A-Z][\w’'/-]*)(?:\s+{_NAMEY}){{0,5}})?"
-    rf"(?:,\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){{0,3}},)?)\s+(?:(?:also|then|later|has|have|had)\s+)?(?:{_SPEECH_VERB})\b"
+    rf"(?P<s>(?:(?:an?|the|two|three|several|some|other|one)\s+)?(?:[\w’'/-]+\s+){{0,4}}?(?i:{_SPEAKER_NOUN})\b{_OF_WHOM}"
+    rf"(?:,\s+[^,]{{1,40}},)?)\s+(?:(?:also|then|later|has|have|had)\s+)?(?:{_SPEECH_VERB})\b"
 )
-_SPEAKER_BEFORE = re.compile(  # "said a senior official", "according to Israeli estimates"
-    rf"(?:\b(?:{_SPEECH_VERB})\s+|\baccording to\s+)(?P<s>(?:an?|the)?\s*(?:[\w’'/-]+\s+){{0,4}}?(?:{_SPEAKER_NOUN})"
-    rf"(?:\s+(?:in|from|of|close to|at|for)\s+(?:the\s+)?[A-Z][\w’'/-]*(?:\s+{_NAMEY}){{0,5}})?)"
+_SPEAKER_BEFORE = re.compile(  # "said a senior official", "according to a negotiator close to the movement"
+    rf"(?:\b(?:{_SPEECH_VERB})\s+|\baccording to\s+)(?P<s>(?:an?|the)?\s*(?:[\w’'/-]+\s+){{0,4}}?(?:{_SPEAKER_NOUN})\b{_OF_WHOM})"
 )
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they|the (?:source|sources|official))\s+(?:also\s+)?(?:{_SPEECH_VERB})\b", re.I)
 
@@ -499,6 +502,7 @@ def _speaker(sentence: str) -> str | None:
         for m in pattern.finditer(sentence):
             s = " ".join(m.group("s").split()).strip(" ,")
             s = _LEADING.sub("", s)
+            s = re.sub(r",\s+for (?:his|her|its|their) part,?$", "", s)
             if s.lower() in ("the source", "the sources", "the official", "sources", "source"):
                 continue
             if best is None or len(s) > len(best):
@@ -582,10 +586,13 @@ def _title_weak(catalog: Catalog) -> set[str]:
         for s in {t.stem for t in tokens(d.title)}:
             seen[s] = seen.get(s, 0) + 1
     weak = {s for s, n in seen.items() if n > 1}
+    parties = [_party_cues(p) for p in catalog.parties]
+    for d in catalog.demands:
+        toks = tokens(d.title)
+        for m in _mentions(toks, parties):
+            weak.update(t.stem for t in toks[m.start:m.end])
     for p in catalog.parties:
-        for t in tokens(p.name):
-            weak.add(t.stem)
-            weak.add(stem(t.text + "i"))
+        weak.update(t.stem for t in tokens(p.name))
     return weak
 
 
@@ -705,7 +712,7 @@ class Drafter:
                     if others:
                         reasons.append("also mentions " + ", ".join(str(a.value) for a in others))
                 else:
-                    stance = " ".join(sentence.text[toks[lo].start:toks[hi - 1].end].split())
+                    stance = _LEADING.sub("", " ".join(sentence.text[toks[lo].start:toks[hi - 1].end].split()))
                     if len(stance) > 120:
                         stance = stance[:119].rstrip() + "…"
                     guesses.append("stance")
@@ -716,7 +723,9 @@ class Drafter:
                     guesses.append("party")
                 confidence = 0.3 + (0.3 if strength == 2 else 0.2 if strength == 1 else 0.0) - (0.0 if in_clause else 0.15)
                 confidence += 0.2 if exact else 0.05
-                confidence += 0.15 if any(w >= 1.0 for _, w, _ in (clause_hits or hits)) else 0.0
+                strongest = max((w for _, w, _ in (clause_hits or hits)), default=0.0)
+                confidence += 0.15 if strongest >= 1.0 else 0.0
+                confidence += 0.05 if strongest > 1.0 else 0.0  # a phrase of several words
                 previous = Proposal(
                     party, demand.id, stance, value, None, sentence.text, sentence.start, sentence.end,
                     line, 0.0, speaker, said_by, qualifier, tuple(reasons), tuple(guesses),

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("export", "write a report of the whole record: md, csv, json or html"),
     "diff": ("diff", "show what changed in meaning between two catalog files"),
     "schema": ("schema", "print the JSON Schema of the catalog format, for editors"),
+    "draft": ("draft", "propose positions from a report (.txt, .html, .eml) as YAML to review"),
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
