@@ -14,6 +14,10 @@ from negotrack.store.text import clean
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="catalog files to check")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--quotes", action="store_true",
+        help="also check that every quote citing a source with `archive:` is in that archived text (warnings; exit 1)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,6 +34,10 @@ def run(args: argparse.Namespace) -> int:
             status = 2
             continue
         catalog, problems = load_catalog(file)
+        if args.quotes and catalog is not None:
+            from negotrack.store.quotes import check_quotes
+
+            problems = problems + check_quotes(catalog)
         if problems:
             status = max(status, 1)
         if args.format == "json":
@@ -37,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
             continue
         for problem in problems:
             print(clean(str(problem), newlines=False))
-        if catalog is not None:
+        if catalog is not None and problems:
+            print(f"{clean(file)}: {len(problems)} quote warning{'s' if len(problems) != 1 else ''}: {catalog.summary()}")
+        elif catalog is not None:
             print(f"{clean(file)}: ok: {catalog.summary()}")
         else:
             errors = sum(p.severity == "error" for p in problems)
