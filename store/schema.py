@@ -16,7 +16,6 @@ from typing import Any
 from .catalog import DEMAND_KEYS, DISPUTED_KEYS, PARTY_KEYS, POSITION_KEYS, ROUND_KEYS, SOURCE_KEYS, TOP_KEYS
 from .model import ROLES, ROUND_STATUSES, STATUSES
 
-SCHEMA_ID = "https://negotrack.example/schema/negotrack.schema.json"
 ID_PATTERN = "^[A-Za-z0-9_-]+$"
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
@@ -53,6 +52,44 @@ def _entries(description: str, item: str) -> dict[str, Any]:
 def _reading(value_or_stance: str) -> dict[str, Any]:
     """A long form (position or disputed report) needs a non-empty stance or value."""
     return {"required": [value_or_stance], "properties": {value_or_stance: {"not": NULL}}}
+
+
+def _demand() -> dict[str, Any]:
+    """A demand is ordinal (`scale`) or numeric (`unit`), never both.
+
+    Each kind is its own closed alternative, so an editor completes `unit` only on a demand
+    that has no `scale` yet (and the reverse). The other kind's key may still be written empty,
+    as validate reads an empty value as absent; as a pattern property it is never offered.
+    """
+    common = {
+        "title": _ref("text"),
+        "note": _optional("text"),
+        "keywords": {
+            "description": "Words that signal this demand in an article.",
+            "type": ["array", "null"],
+            "items": {"anyOf": [_ref("text"), NULL]},
+        },
+    }
+    kinds = {
+        "scale": {
+            "description": "An ordinal demand: two or more distinct stances, low to high.",
+            "anyOf": [{"type": "array", "minItems": 2, "items": _ref("text")}, NULL],
+        },
+        "unit": {
+            "description": "A numeric demand: positions are numbers or [low, high] ranges in this unit.",
+            "anyOf": [_ref("text"), NULL],
+        },
+    }
+    alternatives = []
+    for key, other in (("scale", "unit"), ("unit", "scale")):
+        keys = tuple(k for k in DEMAND_KEYS if k != other)
+        alternative = _object(keys, {**common, key: kinds[key]}, required=["title"])
+        alternative["patternProperties"] = {f"^{other}$": NULL}
+        alternatives.append(alternative)
+    return {
+        "description": "A demand: a row of the matrix; ordinal (scale), numeric (unit) or free text (neither).",
+        "anyOf": alternatives,
+    }
 
 
 def _defs() -> dict[str, Any]:
@@ -92,31 +129,7 @@ def _defs() -> dict[str, Any]:
                 "items": _ref("text"),
             },
         }, description="A party: a column of the matrix.", required=["name"]),
-        "demand": {
-            **_object(DEMAND_KEYS, {
-                "title": _ref("text"),
-                "note": _optional("text"),
-                "keywords": {
-                    "description": "Words that signal this demand in an article.",
-                    "type": ["array", "null"],
-                    "items": {"anyOf": [_ref("text"), NULL]},
-                },
-                "scale": {
-                    "description": "An ordinal demand: two or more distinct stances, low to high.",
-                    "anyOf": [{"type": "array", "minItems": 2, "items": _ref("text")}, NULL],
-                },
-                "unit": {
-                    "description": "A numeric demand: positions are numbers or [low, high] ranges in this unit.",
-                    "anyOf": [_ref("text"), NULL],
-                },
-            }, description="A demand: a row of the matrix; ordinal (scale), numeric (unit) or free text.",
-               required=["title"]),
-            "not": {
-                "description": "A demand has a scale or a unit, not both.",
-                "required": ["scale", "unit"],
-                "properties": {"scale": {"type": "array"}, "unit": {"not": NULL}},
-            },
-        },
+        "demand": _demand(),
         "source": _object(SOURCE_KEYS, {
             "outlet": _ref("text"),
             "date": _optional("date"),
@@ -197,7 +210,6 @@ def build_schema() -> dict[str, Any]:
     """The catalog format as a JSON Schema document (plain dicts and lists)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
         "title": "negotrack catalog",
         "description": (
             "Negotiation positions round by round (format 1). Checks the shape of the file; "

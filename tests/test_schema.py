@@ -81,7 +81,10 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     schema = build_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] and schema["title"]
+    assert schema["title"]
+    # An $id is where editors resolve the schema's own references: a made-up address sends
+    # them to the network (ENOTFOUND). Without one they resolve against the file itself.
+    assert "$id" not in schema
     assert schema["additionalProperties"] is False
 
 
@@ -90,13 +93,16 @@ def test_schema_keys_are_the_validator_keys() -> None:
     defs = schema["$defs"]
     assert list(schema["properties"]) == list(catalog_module.TOP_KEYS)
     assert list(defs["party"]["properties"]) == list(catalog_module.PARTY_KEYS)
-    assert list(defs["demand"]["properties"]) == list(catalog_module.DEMAND_KEYS)
+    ordinal, numeric = defs["demand"]["anyOf"]
+    assert list(ordinal["properties"]) == [k for k in catalog_module.DEMAND_KEYS if k != "unit"]
+    assert list(numeric["properties"]) == [k for k in catalog_module.DEMAND_KEYS if k != "scale"]
     assert list(defs["source"]["properties"]) == list(catalog_module.SOURCE_KEYS)
     assert list(defs["round"]["properties"]) == list(catalog_module.ROUND_KEYS)
     assert list(defs["long-position"]["properties"]) == list(catalog_module.POSITION_KEYS)
     assert list(defs["disputed"]["properties"]) == list(catalog_module.DISPUTED_KEYS)
-    for name in ("party", "demand", "source", "round", "long-position", "disputed"):
+    for name in ("party", "source", "round", "long-position", "disputed"):
         assert defs[name]["additionalProperties"] is False
+    assert ordinal["additionalProperties"] is False and numeric["additionalProperties"] is False
 
 
 # -- good files -------------------------------------------------------------------------
@@ -297,3 +303,39 @@ def test_the_corpus_keeps_the_one_way_promise(path: Path, corpus_verdicts: dict[
 )
 def test_schema_catches_typos_an_editor_should_flag(name: str, old: str, new: str) -> None:
     assert not schema_accepts(BASE.replace(old, new, 1)), name
+
+
+# -- what an editor completes -------------------------------------------------------------
+
+
+def offered_keys(demand: dict[str, Any]) -> set[str]:
+    """The keys a language server completes on `demand`: the properties of the alternatives
+    that `demand` matches (yaml-language-server merges the matching branches of an anyOf)."""
+    schema = build_schema()
+    resolver = {"$defs": schema["$defs"]}
+    offered: set[str] = set()
+    for alternative in schema["$defs"]["demand"]["anyOf"]:
+        if jsonschema.Draft202012Validator({**alternative, **resolver}).is_valid(demand):
+            offered |= set(alternative["properties"])
+    return offered - set(demand)
+
+
+@pytest.mark.parametrize(
+    ("demand", "offered", "not_offered"),
+    [
+        ({"title": "Ceasefire"}, {"scale", "unit", "note", "keywords"}, set()),
+        ({"title": "Ceasefire", "scale": ["none", "truce"]}, {"note", "keywords"}, {"unit"}),
+        ({"title": "Ratio", "unit": "prisoners"}, {"note", "keywords"}, {"scale"}),
+    ],
+    ids=["neither", "scale", "unit"],
+)
+def test_a_demand_is_offered_scale_or_unit_not_both(demand, offered, not_offered) -> None:
+    keys = offered_keys(demand)
+    assert offered <= keys
+    assert not (not_offered & keys)
+
+
+def test_an_empty_unit_beside_a_scale_is_still_accepted_as_validate_does() -> None:
+    text = BASE.replace("    scale: [closed, limited, shared, open]\n", "    scale: [closed, limited, shared, open]\n    unit:\n")
+    assert text != BASE
+    assert validate_accepts(text) and schema_accepts(text)
