@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("diff", "show what changed in meaning between two catalog files"),
     "schema": ("schema", "print the JSON Schema of the catalog format, for editors"),
     "draft": ("draft", "propose positions from a report (.txt, .html, .eml) as YAML to review"),
+    "docs": ("docs", "print a documentation page: the catalog format, exports, history, git"),
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
