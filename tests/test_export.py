@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from negotrack.store import load_catalog
-from negotrack.store.analysis import SHIFT_GLYPHS, Shift, analyze
+from negotrack.store.analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, Shift, analyze
 from negotrack.store.export import COLUMNS, export, export_doc, to_csv, to_html, to_json, to_markdown
 from negotrack.store.export.common import safe_url
 
@@ -42,7 +42,7 @@ def test_json_round_trip_matches_the_analysis_cell_by_cell(path: Path) -> None:
     catalog, analysis = load(path)
     doc = json.loads(to_json(catalog, analysis))
     assert list(doc)[:2] == ["format", "version"]
-    assert (doc["format"], doc["version"]) == ("negotrack-export", 1)
+    assert (doc["format"], doc["version"]) == ("negotrack-export", 2)
     assert [p["id"] for p in doc["parties"]] == [p.id for p in catalog.parties]
     assert [d["id"] for d in doc["demands"]] == [d.id for d in catalog.demands]
     assert [r["id"] for r in doc["rounds"]] == [r.id for r in catalog.rounds]
@@ -176,7 +176,7 @@ def test_markdown_report_has_tables_legend_changes_and_footnotes() -> None:
     assert "The gap on Harbour access narrowed: from 1.00 to 0.33." in text
     assert "The broker dropped its demand on Harbour access (was limited)." in text
     for glyph in SHIFT_GLYPHS.values():
-        assert f"- {glyph} **" in text
+        assert f"- `{glyph}` **" in text
     refs = set(re.findall(r"\[\^([\w-]+)\](?!:)", text))
     defined = set(re.findall(r"^\[\^([\w-]+)\]:", text, re.M))
     assert refs == defined == {"daily-1", "wire-2"}
@@ -244,7 +244,8 @@ def test_html_is_self_contained_and_links_only_to_web_sources(path: Path) -> Non
             assert value.startswith("#") or value in allowed, value
     assert "url(" not in page.style and "@import" not in page.style
     assert "Content-Security-Policy" in text and "default-src 'none'" in text
-    assert page.tags.count("svg") == sum(d.kind != "text" for d in catalog.demands)
+    charts = [v for t, n, v in page.attrs if t == "svg" and n == "class" and v == "chart"]
+    assert len(charts) == sum(d.kind != "text" for d in catalog.demands)
 
 
 def test_html_escapes_hostile_text_and_drops_unsafe_links() -> None:
@@ -255,7 +256,8 @@ def test_html_escapes_hostile_text_and_drops_unsafe_links() -> None:
     assert "<img" not in text and "<svg onload" not in text
     assert "javascript:" not in text.lower().replace("\t", "")
     assert "data:text/html" not in text and "//evil.example/x" not in text
-    assert "\x1b" not in text and "␛" in text
+    # the stand-in is a name any font can draw, not the control picture ␛
+    assert "\x1b" not in text and '<span class="ctl" title="control character U+001B">ESC</span>' in text
     page = parse(text)
     hrefs = [v for t, n, v in page.attrs if n == "href" and not v.startswith("#")]
     assert hrefs == ["https://example.org/a?b=1&c=%3C2%3E%22onmouseover=alert(5)"]
@@ -341,10 +343,12 @@ def test_store_never_imports_textual() -> None:
     assert result.stdout.strip() == "False", result.stderr
 
 
-def test_shift_glyphs_are_the_agreed_set() -> None:
-    assert {s.value: g for s, g in SHIFT_GLYPHS.items()} == {
-        "new": "+", "same": "=", "reworded": "~", "toward": "→", "away": "←",
-        "moved": "↕", "withdrawn": "✕", "carried": "·",
-    }
-    assert set(SHIFT_GLYPHS) == set(Shift)
-
+def test_every_legend_is_the_analysis_own_glyphs_and_meanings() -> None:
+    """The exports print SHIFT_GLYPHS / SHIFT_MEANINGS, never a copy that could drift."""
+    catalog, analysis = load(BASIC)
+    markdown, page = to_markdown(catalog, analysis), to_html(catalog, analysis)
+    for shift, glyph in SHIFT_GLYPHS.items():
+        assert f"- `{glyph}` **{shift.value}**: {SHIFT_MEANINGS[shift]}" in markdown
+        assert f'<span class="glyph">{glyph}</span> {shift.value}: {SHIFT_MEANINGS[shift]}' in page
+    assert f"`{CLAIM_GLYPH}` **claim**" in markdown and f'<span class="glyph">{CLAIM_GLYPH}</span> claim' in page
+    assert set(SHIFT_GLYPHS) == set(Shift) == set(SHIFT_MEANINGS)

@@ -24,9 +24,10 @@ BUILDERS: dict[str, Callable[[Catalog, Analysis], str]] = {
 }
 
 
-def export(catalog: Catalog, fmt: str, analysis: Analysis | None = None) -> str:
-    """`catalog` as text in `fmt` (one of BUILDERS); analyses it unless given `analysis`."""
-    return BUILDERS[fmt](catalog, analysis if analysis is not None else analyze(catalog))
+def export(catalog: Catalog, fmt: str, analysis: Analysis | None = None, *, claims: bool = True) -> str:
+    """`catalog` as text in `fmt` (one of BUILDERS); analyses it (with or without claims)
+    unless given `analysis`."""
+    return BUILDERS[fmt](catalog, analysis if analysis is not None else analyze(catalog, claims=claims))
 
 
 __all__ = [

@@ -1,6 +1,7 @@
 """What every export shares: labels, numbers, safe links and the "what changed" sentences.
 
-Everything here returns plain, unescaped text; each format escapes it its own way.
+Everything here returns plain, unescaped text, or sentence parts (`Part`: a piece of text and
+whether it comes from the catalog); each format escapes them its own way.
 """
 
 from __future__ import annotations
@@ -9,12 +10,58 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..analysis import SHIFT_MEANINGS, TREND_GLYPHS, Analysis, Gap, Shift
-from ..model import Catalog, Demand, Party, Position, Round, Value
+from ..analysis import CLAIM_GLYPH, TREND_GLYPHS, Analysis, Cell, Gap, Shift
+from ..model import Catalog, Demand, Party, Position, Report, Round, Value
 
+
+#: One piece of a sentence: its text, and whether it comes from the catalog. Each format
+#: escapes both kinds; catalog pieces are also isolated for bidirectional text (a party name
+#: in Arabic must not pull the date after it into right-to-left order).
+Part = tuple[str, bool]
 
 #: Marks a position that outlets reported differently (as on the dashboard).
 DISPUTED_GLYPH = "‡"
+
+
+#: letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, ... and their
+#: presentation forms)
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+#: FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE: the plain-text `<bdi>`.
+FSI, PDI = "\u2068", "\u2069"
+
+#: Characters that must not reach a reader as they are (as in store/text.py): C0 controls
+#: but tab and newline, DEL, C1 controls, bidi overrides and isolates.
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_C0_NAMES = (
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
+    "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
+).split()
+
+
+def control_name(char: str) -> str:
+    """`ESC` for U+001B, `DEL`, else `U+202E`: a name any font can show."""
+    code = ord(char)
+    if code < 0x20:
+        return _C0_NAMES[code]
+    return "DEL" if code == 0x7F else f"U+{code:04X}"
+
+
+def spell_controls(text: str) -> str:
+    """`text` with each control character written as its name in brackets: `[ESC]`."""
+    return CONTROLS.sub(lambda m: f"[{control_name(m.group())}]", text)
+
+
+def right_to_left(text: str) -> bool:
+    """True when `text` holds a letter of a right-to-left script."""
+    return bool(_RTL.search(text))
+
+
+def isolate(text: str) -> str:
+    """`text` between FSI and PDI when it holds right-to-left script, else as it is.
+
+    Only for text whose own controls are already neutralized, so that the pair stays balanced.
+    """
+    return f"{FSI}{text}{PDI}" if _RTL.search(text) else text
 
 
 def plain_number(n: int | float) -> str:
@@ -36,12 +83,15 @@ def position_text(demand: Demand, position: Position | None) -> str:
     return shown
 
 
-def party_label(party: Party) -> str:
-    return party.name if party.is_side else f"{party.name} ({party.role})"
+def party_label(party: Party) -> list[Part]:
+    """The party's name, with its role when it is not a side: `The broker (mediator)`."""
+    return [(party.name, True)] if party.is_side else [(party.name, True), (f" ({party.role})", False)]
 
 
 def gap_text(demand: Demand, gap: Gap) -> str:
-    """The gap as a reader sees it: `0.33 ↘ (apart)`, `0 (agreed), zone 3–5`, `one-sided` or ``."""
+    """The gap as a reader sees it: `0.33 ↘ (apart)`, `4,500 prisoners, relative 0.91 ↗ (apart)`,
+    `0 (agreed), zone 3–5`, `one-sided` or ``. A numeric gap shows its relative share too,
+    because the class and the trend follow it (FORMAT.md 1.1), not the gap in the unit."""
     agreement = gap.agreement.value if gap.agreement is not None else ""
     if gap.distance is None:
         return agreement
@@ -53,6 +103,66 @@ def gap_text(demand: Demand, gap: Gap) -> str:
     if gap.zone is not None and gap.zone.is_range:
         text += f", zone {gap.zone}"
     return text
+
+
+def relative_text(gap: Gap) -> str:
+    """`0.91`: the share the class and trend of a gap are judged by, or `` when there is none."""
+    return "" if gap.relative is None else f"{gap.relative:.2f}"
+
+
+# -- whose account ----------------------------------------------------------------------
+
+
+def teller(catalog: Catalog, party: Party, account: Position | Report) -> Party | None:
+    """The party whose account `account` is, when that is not `party` itself (else None)."""
+    told = account.according_to
+    if told is None or told == party.id:
+        return None
+    return next((p for p in catalog.parties if p.id == told), None)
+
+
+def claim_label(catalog: Catalog, account: Position | Report) -> str:
+    """`claim: per Hamas` for one side's account of another's stance, else ``."""
+    if not account.claim:
+        return ""
+    told = next((p for p in catalog.parties if p.id == account.according_to), None)
+    return f"claim: per {told.name}" if told is not None else "claim"
+
+
+def account_text(catalog: Catalog, party: Party, account: Position | Report) -> str:
+    """`according to Hamas (a senior official)`, `a senior official` or ``: who gave the account."""
+    told = teller(catalog, party, account)
+    speaker = (account.speaker or "").strip()
+    if told is None:
+        return speaker
+    return f"according to {told.name}" + (f" ({speaker})" if speaker else "")
+
+
+def claims_left_out(catalog: Catalog) -> int:
+    """How many positions are claims (what an analysis without claims leaves out)."""
+    return sum(p.claim for rnd in catalog.rounds for p in rnd.positions.values())
+
+
+def claims_note(catalog: Catalog, analysis: Analysis) -> str:
+    """The sentence an export without claims opens with, or `` when claims were counted."""
+    if analysis.claims:
+        return ""
+    n = claims_left_out(catalog)
+    return (f"Claims left out ({n} position{'s' if n != 1 else ''}): a position that is one side's "
+            "account of another side's stance takes no part in this report's shifts or gaps, "
+            "and the party's last position that is not a claim stands")
+
+
+#: What the legends say about the gap, in every export.
+GAP_NOTE = ("The gap is the largest distance between the sides (role “party”): a share of the "
+            "scale (0 to 1) for a demand with stances; for a numeric demand, in its unit, with the "
+            "relative gap beside it (the distance over the larger of the two nearest ends), which "
+            "decides the class (close at 0.25 or under) and the trend")
+
+ROUND_STATUS_MEANINGS = {
+    "announced": "announced: a report says these talks will take place; none says they did",
+    "inferred": "inferred: the date or placing of these talks is the catalog's reading of the reports",
+}
 
 
 _UNSAFE_URL_CHARS = re.compile(r"[\t\n\r]")
@@ -74,55 +184,133 @@ def safe_url(url: str | None) -> str | None:
     return quote(normal, safe="/:?#[]@!$&'()*+,;=%~-._")
 
 
-# -- what changed -------------------------------------------------------------------
+# -- sentences ------------------------------------------------------------------------
+
+_FIELD = re.compile(r"\{(\w+)\}")
+#: a sentence already ends here: . ! ? or … , possibly inside closing quotes or brackets
+_ENDED = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def compose(template: str, **values: str) -> list[Part]:
+    """`template` with each `{name}` filled from `values`, as parts: the values are catalog text."""
+    parts: list[Part] = []
+    at = 0
+    for match in _FIELD.finditer(template):
+        if match.start() > at:
+            parts.append((template[at:match.start()], False))
+        value = values[match.group(1)]
+        if value:
+            parts.append((value, True))
+        at = match.end()
+    if at < len(template):
+        parts.append((template[at:], False))
+    return parts
+
+
+def plain(parts: list[Part] | tuple[Part, ...]) -> str:
+    return "".join(text for text, _ in parts)
+
+
+def ended(text: str) -> bool:
+    """True when `text` already ends a sentence, so that no second full stop is added."""
+    return bool(_ENDED.search(text))
+
+
+def full_stop(parts: list[Part]) -> list[Part]:
+    """`parts` ending with a full stop, unless the last piece already ends a sentence."""
+    if parts and not ended(plain(parts).rstrip()):
+        parts = [*parts, (".", False)]
+    return parts
 
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence about a round, with the sources that back it (ids, in order)."""
 
-    text: str
+    parts: tuple[Part, ...]
     sources: tuple[str, ...] = ()
     shift: Shift | None = None
 
+    @property
+    def text(self) -> str:
+        return plain(self.parts)
 
-def _status(position: Position) -> str:
-    return f" ({position.status})" if position.status else ""
 
-
-def _extra(position: Position) -> str:
-    extra = ""
-    if position.note:
-        extra += f" {position.note.strip()}"
-    if position.quote:
-        extra += f" “{position.quote.strip()}”"
+def _extra(position: Position) -> list[Part]:
+    """The note as a sentence of its own, then the quote."""
+    extra: list[Part] = []
+    if position.note and position.note.strip():
+        extra += [(" ", False), *full_stop([(position.note.strip(), True)])]
+    if position.quote and position.quote.strip():
+        extra += [(" “", False), (position.quote.strip(), True), ("”", False)]
     return extra
 
 
-def position_sentence(party: Party, demand: Demand, shift: Shift, position: Position, previous: Position | None) -> str:
-    now = position_text(demand, position)
-    was = position_text(demand, previous)
-    who, what = party.name, demand.title
-    if shift is Shift.NEW:
-        text = f"{who} stated a position on {what}: {now}{_status(position)}."
+def position_sentence(catalog: Catalog, party: Party, demand: Demand, cell: Cell) -> list[Part]:
+    """What a party's shift on a demand says (a cell with a position and a shift), as sentence
+    parts, with its note and quote.
+
+    A claim (or any account that is not the party's own) opens with "According to Hamas",
+    never "Israel stated"; a speaker is named; a demand taken up again after a withdrawal is
+    said to be, never "a first position"; a restatement is "restated in a new report".
+    """
+    position, previous, shift = cell.position, cell.previous, cell.shift
+    told = teller(catalog, party, position)
+    speaker = (position.speaker or "").strip()
+    values = {
+        "who": party.name, "what": demand.title, "status": position.status or "",
+        "now": position_text(demand, position), "was": position_text(demand, previous),
+        "teller": told.name if told is not None else "", "speaker": speaker,
+    }
+    lead = ""
+    if told is not None:
+        lead = "According to {teller}" + (" ({speaker})" if speaker else "") + ", "
+    who = "{who}" + (" ({speaker})" if speaker and told is None else "")
+    status = " ({status})" if position.status else ""
+    if cell.resumed:
+        if shift is Shift.SAME:
+            body = f"{who} took up its position on {{what}} again, as before its withdrawal: {{now}}"
+        elif shift is Shift.TOWARD:
+            body = f"{who} took up {{what}} again, closer to the other side than before its withdrawal: from {{was}} to {{now}}"
+        elif shift is Shift.AWAY:
+            body = f"{who} took up {{what}} again, further from the other side than before its withdrawal: from {{was}} to {{now}}"
+        elif shift in (Shift.MOVED, Shift.CHANGED):
+            body = f"{who} took up {{what}} again, with another position than before its withdrawal: from {{was}} to {{now}}"
+        else:
+            body = f"{who} took up {{what}} again: {{now}}"
+        body += status
+    elif shift is Shift.NEW:
+        body = (f"{who}'s position on {{what}} is {{now}}" if told is not None
+                else f"{who} stated a position on {{what}}: {{now}}") + status
     elif shift is Shift.TOWARD:
-        text = f"{who} moved toward the other side on {what}: from {was} to {now}{_status(position)}."
+        body = f"{who} moved toward the other side on {{what}}: from {{was}} to {{now}}" + status
     elif shift is Shift.AWAY:
-        text = f"{who} moved away from the other side on {what}: from {was} to {now}{_status(position)}."
-    elif shift is Shift.MOVED:
-        text = f"{who} changed its position on {what}: from {was} to {now}{_status(position)}."
-    elif shift is Shift.REWORDED:
-        text = f"{who} restated its position on {what} in other words (still {now})."
+        body = f"{who} moved away from the other side on {{what}}: from {{was}} to {{now}}" + status
+    elif shift in (Shift.MOVED, Shift.CHANGED):
+        body = f"{who} changed its position on {{what}}: from {{was}} to {{now}}" + status
     elif shift is Shift.WITHDRAWN:
-        text = f"{who} dropped its demand on {what}" + (f" (was {was})." if was else ".")
+        body = f"{who} dropped its demand on {{what}}" + (" (was {was})" if values["was"] else "")
+    elif cell.restated:
+        body = f"{who} restated its position on {{what}} in a new report: still {{now}}"
     else:
-        text = f"{who} kept its position on {what}: {now}."
-    return text + _extra(position)
+        body = f"{who} kept its position on {{what}}: {{now}}"
+    return full_stop(compose(lead + body, **values)) + _extra(position)
+
+
+def _says(cell: Cell) -> bool:
+    """Whether a round's account of what happened mentions this cell."""
+    return cell.position is not None and cell.shift is not None and (cell.shift.changed or cell.resumed or cell.restated)
 
 
 def _gap_value(demand: Demand, gap: Gap) -> str:
     shown = gap.shown(demand)
-    return f"{shown} {demand.unit}" if demand.kind == "number" and demand.unit else shown
+    if demand.kind != "number":
+        return shown
+    if demand.unit:
+        shown = f"{shown} {demand.unit}"
+    if gap.distance and gap.relative is not None:
+        shown += f" (relative {relative_text(gap)})"
+    return shown
 
 
 def round_sentences(catalog: Catalog, analysis: Analysis, index: int) -> list[Sentence]:
@@ -132,15 +320,16 @@ def round_sentences(catalog: Catalog, analysis: Analysis, index: int) -> list[Se
     for demand in catalog.demands:
         for party in catalog.parties:
             cell = analysis.cell(rnd.id, party.id, demand.id)
-            if cell.shift is None or not cell.shift.changed or cell.position is None:
+            if cell.carried or not _says(cell):
                 continue
-            text = position_sentence(party, demand, cell.shift, cell.position, cell.previous)
-            out.append(Sentence(text, cell.position.sources, cell.shift))
+            parts = position_sentence(catalog, party, demand, cell)
+            out.append(Sentence(tuple(parts), cell.position.sources, cell.shift))
     if index == 0:
         return out
     before = catalog.rounds[index - 1]
     for demand in catalog.demands:
         gap, old = analysis.gap(rnd.id, demand.id), analysis.gap(before.id, demand.id)
+        values = {"what": demand.title, "old": _gap_value(demand, old), "new": _gap_value(demand, gap)}
         if gap.distance is not None and old.distance is not None and gap.trend is not None:
             if gap.trend.value == "closing":
                 verb = "narrowed" if gap.distance else "closed"
@@ -148,17 +337,37 @@ def round_sentences(catalog: Catalog, analysis: Analysis, index: int) -> list[Se
                 verb = "widened"
             else:
                 continue
-            out.append(Sentence(f"The gap on {demand.title} {verb}: from {_gap_value(demand, old)} to {_gap_value(demand, gap)}."))
+            parts = compose(f"The gap on {{what}} {verb}: from {{old}} to {{new}}", **values)
         elif gap.distance is not None and old.distance is None and gap.agreement is not None:
-            out.append(Sentence(f"Both sides now have a position on {demand.title}: the gap is {_gap_value(demand, gap)}."))
+            parts = compose("Both sides now have a position on {what}: the gap is {new}", **values)
+        else:
+            continue
+        out.append(Sentence(tuple(full_stop(parts))))
     return out
 
 
-def round_heading(rnd: Round) -> str:
-    """`r2 — Second talks (2024-01-19, Geneva)`: the id, the title if any, the date and venue."""
-    where = ", ".join(x for x in (rnd.date.isoformat(), rnd.venue) if x)
-    title = f" — {rnd.title}" if rnd.title else ""
-    return f"{rnd.id}{title} ({where})"
+def disputed_sentence(catalog: Catalog, party: Party, demand: Demand, report: Report) -> list[Part]:
+    """`South on Access: also reported as none at all, according to North (a note).`"""
+    account = account_text(catalog, party, report)
+    note = report.note.strip() if report.note else ""
+    template = ("{who} on {what}: also reported as {stance}" + (", {account}" if account else "")
+                + (" ({note})" if note else ""))
+    return full_stop(compose(template, who=party.name, what=demand.title, stance=report.shown(), account=account, note=note))
+
+
+def round_heading(rnd: Round) -> list[Part]:
+    """`r2 — Second talks (2024-01-19, Geneva)`: the id, the title if any, the date and venue;
+    `[announced]` or `[inferred]` after a round that no report confirms."""
+    parts: list[Part] = [(rnd.id, True)]
+    if rnd.title:
+        parts += [(" — ", False), (rnd.title, True)]
+    parts.append((f" ({rnd.date.isoformat()}", False))
+    if rnd.venue:
+        parts += [(", ", False), (rnd.venue, True)]
+    parts.append((")", False))
+    if rnd.status != "reported":
+        parts.append((f" [{rnd.status}]", False))
+    return parts
 
 
 def value_pair(value: Value | None) -> tuple[int | float | None, int | float | None]:

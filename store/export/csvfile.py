@@ -11,7 +11,7 @@ import csv
 import io
 
 from ..analysis import Analysis
-from ..model import Catalog
+from ..model import Catalog, Report
 from ..text import clean
 from .common import plain_number, value_pair
 
@@ -21,6 +21,9 @@ COLUMNS = (
     "round_id", "round_date", "party", "party_name", "party_role", "demand", "demand_title",
     "kind", "stance", "value_low", "value_high", "unit", "withdrawn", "shift", "status",
     "carried", "reported_in", "gap", "agreement", "note", "quote", "disputed", "sources", "line",
+    # added with format 1.1, after the columns of 1.0 so that no column moves
+    "round_status", "according_to", "speaker", "claim", "resumed", "restated", "gap_relative",
+    "claims_counted",
 )
 
 #: Characters that make a spreadsheet read a cell as a formula (or, for tab and CR, that
@@ -46,6 +49,15 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
+def _report(report: Report) -> str:
+    """`none at all [daily-1] (according to south, speaker: a senior official, claim)`."""
+    text = report.shown() + (f" [{', '.join(report.sources)}]" if report.sources else "")
+    account = [f"according to {report.according_to}"] if report.according_to else []
+    account += [f"speaker: {report.speaker}"] if report.speaker else []
+    account += ["claim"] if report.claim else []
+    return text + (f" ({', '.join(account)})" if account else "")
+
+
 def rows(catalog: Catalog, analysis: Analysis) -> list[list[str]]:
     """The table under the header, in file order: rounds, then parties, then demands."""
     out = []
@@ -56,10 +68,7 @@ def rows(catalog: Catalog, analysis: Analysis) -> list[list[str]]:
                 gap = analysis.gap(rnd.id, demand.id)
                 position = cell.position
                 low, high = value_pair(position.value if position else None)
-                disputed = "; ".join(
-                    r.shown() + (f" [{', '.join(r.sources)}]" if r.sources else "")
-                    for r in (position.disputed if position else ())
-                )
+                disputed = "; ".join(_report(r) for r in (position.disputed if position else ()))
                 out.append([
                     text_cell(rnd.id),
                     text_cell(rnd.date.isoformat()),
@@ -85,6 +94,14 @@ def rows(catalog: Catalog, analysis: Analysis) -> list[list[str]]:
                     text_cell(disputed),
                     text_cell(" ".join(position.sources) if position else None),
                     number_cell(position.line if position else None),
+                    text_cell(rnd.status),
+                    text_cell(position.according_to if position else None),
+                    text_cell(position.speaker if position else None),
+                    _flag(bool(position and position.claim)),
+                    _flag(cell.resumed),
+                    _flag(cell.restated),
+                    number_cell(gap.relative),
+                    _flag(analysis.claims),
                 ])
     return out
 

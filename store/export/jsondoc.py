@@ -12,11 +12,13 @@ import os
 import re
 from typing import Any
 
-from ..analysis import SHIFT_GLYPHS, Analysis, Cell, Gap
+from ..analysis import CLAIM_GLYPH, SHIFT_GLYPHS, Analysis, Cell, Gap
 from ..model import Catalog, Demand, Position, Report, Value
 
 EXPORT_FORMAT = "negotrack-export"
-EXPORT_VERSION = 1
+#: 2: shifts without `reworded`, with `changed`; whose account (`according_to`, `speaker`,
+#: `claim`); round `status`; the numeric gap's `relative` share, which the trend follows.
+EXPORT_VERSION = 2
 
 
 def _value(value: Value | None) -> dict[str, int | float] | None:
@@ -29,6 +31,9 @@ def _report(report: Report) -> dict[str, Any]:
         "value": _value(report.value),
         "sources": list(report.sources),
         "note": report.note,
+        "according_to": report.according_to,
+        "speaker": report.speaker,
+        "claim": report.claim,
         "line": report.line,
     }
 
@@ -56,6 +61,11 @@ def cell_doc(demand: Demand, cell: Cell) -> dict[str, Any]:
         "note": position.note if position is not None else None,
         "quote": position.quote if position is not None else None,
         "sources": list(position.sources) if position is not None else [],
+        "according_to": position.according_to if position is not None else None,
+        "speaker": position.speaker if position is not None else None,
+        "claim": position.claim if position is not None else False,
+        "resumed": cell.resumed,
+        "restated": cell.restated,
         "disputed": [_report(r) for r in position.disputed] if position is not None else [],
         "line": position.line if position is not None else None,
         "previous": None if previous is None else {
@@ -72,6 +82,7 @@ def gap_doc(gap: Gap) -> dict[str, Any]:
         "demand": gap.demand,
         "distance": gap.distance,
         "normalized": gap.normalized,
+        "relative": gap.relative,
         "agreement": gap.agreement.value if gap.agreement is not None else None,
         "trend": gap.trend.value if gap.trend is not None else None,
         "zone": _value(gap.zone),
@@ -90,7 +101,9 @@ def export_doc(catalog: Catalog, analysis: Analysis) -> dict[str, Any]:
             "description": catalog.description,
             "format": catalog.format,
         },
+        "claims": analysis.claims,
         "shift_glyphs": {shift.value: glyph for shift, glyph in SHIFT_GLYPHS.items()},
+        "claim_glyph": CLAIM_GLYPH,
         "parties": [
             {"id": p.id, "name": p.name, "role": p.role, "note": p.note, "line": p.line}
             for p in catalog.parties
@@ -106,7 +119,8 @@ def export_doc(catalog: Catalog, analysis: Analysis) -> dict[str, Any]:
         "sources": [
             {
                 "id": s.id, "outlet": s.outlet, "date": s.date.isoformat() if s.date else None,
-                "title": s.title, "url": s.url, "note": s.note, "line": s.line,
+                "title": s.title, "url": s.url, "note": s.note, "according_to": s.according_to,
+                "line": s.line,
             }
             for s in catalog.sources
         ],
@@ -114,6 +128,7 @@ def export_doc(catalog: Catalog, analysis: Analysis) -> dict[str, Any]:
             {
                 "id": r.id,
                 "date": r.date.isoformat(),
+                "status": r.status,
                 "venue": r.venue,
                 "title": r.title,
                 "summary": r.summary,

@@ -1,4 +1,4 @@
-"""`negotrack export FILE [--format md|csv|json|html] [-o OUT]`: a report of the whole record.
+"""`negotrack export FILE [--format md|csv|json|html] [-o OUT] [--no-claims]`: a report of the whole record.
 
 Exit 0 written, 1 the catalog has problems (printed as `validate` prints them, on stderr so
 that they never end up inside the export), 2 unreadable file, or OUT would be the catalog.
@@ -27,6 +27,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout (never over FILE)")
     parser.add_argument("--no-bom", action="store_true", help="csv: leave out the UTF-8 byte-order mark that spreadsheets need")
+    parser.add_argument(
+        "--no-claims", action="store_true",
+        help="leave out claims (one side's account of another side's stance): they then take no part "
+        "in shifts or gaps, and the export says so",
+    )
 
 
 def _fail(message: str) -> int:
@@ -75,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from negotrack.store.export import to_csv, to_html, to_json, to_markdown
 
     fmt = _format(args)
-    analysis = analyze(catalog)
+    analysis = analyze(catalog, claims=not args.no_claims)
     if fmt == "csv":
         text = to_csv(catalog, analysis, bom=not args.no_bom)
     else:
