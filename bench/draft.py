@@ -101,8 +101,9 @@ def evaluate(key_path: str | os.PathLike[str] = KEY) -> Score:
     return score
 
 
-def speed(key_path: str | os.PathLike[str] = KEY, words: int = 5000, runs: int = 5) -> tuple[int, float]:
-    """(words, best seconds) to read and draft an article of at least `words` words."""
+def speed(key_path: str | os.PathLike[str] = KEY, words: int = 5000, runs: int = 5) -> tuple[int, float, float]:
+    """(words, seconds of the first run, best seconds) to read and draft an article of at
+    least `words` words."""
     catalog, _ = load_catalog(key_path)
     assert catalog is not None
     folder = Path(key_path).parent
@@ -112,13 +113,16 @@ def speed(key_path: str | os.PathLike[str] = KEY, words: int = 5000, runs: int =
     while len(text.split()) < words:
         text += "\n\n" + body
     data = text.encode("utf-8")
+    from negotrack.store import draft as draft_module
+
+    draft_module._STEMS.clear()  # the first run starts with no word stemmed
     drafter = Drafter(catalog)
-    best = float("inf")
+    times = []
     for _ in range(runs):
         start = time.perf_counter()
         drafter.draft(parse_article(data, "long.txt").text)
-        best = min(best, time.perf_counter() - start)
-    return len(text.split()), best
+        times.append(time.perf_counter() - start)
+    return len(text.split()), times[0], min(times)
 
 
 def seeds(folder: str, catalog_path: str) -> list[tuple[str, int, list[str], list[str]]]:
@@ -164,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             for item in items:
                 print(f"    {title}: {item}")
     for words in (5000, 20000):
-        n, seconds = speed(words=words)
-        print(f"speed: {n:,} words read and drafted in {seconds * 1000:.0f} ms (best of 5)")
+        n, first, best = speed(words=words)
+        print(f"speed: {n:,} words read and drafted in {first * 1000:.0f} ms (first run), {best * 1000:.0f} ms (best of 5)")
     if os.path.isdir(args.seeds):
         print(f"seeds ({args.seeds}) against {args.catalog}:")
         for name, words, has, lacks, held in seeds(args.seeds, args.catalog):

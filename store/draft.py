@@ -102,6 +102,19 @@ _WORD = re.compile(r"\d+(?:[-/:]\d+)+|\d[\d,]*(?:\.\d+)?|[^\W\d_]+(?:['’][^\W\
 
 
 def stem(word: str) -> str:
+    """A light English stem (see `_stem`), remembered: a report repeats its words."""
+    cached = _STEMS.get(word)
+    if cached is None:
+        cached = _stem(word)
+        if len(_STEMS) < 100_000:  # bounded: a long-lived dashboard reads many reports
+            _STEMS[word] = cached
+    return cached
+
+
+_STEMS: dict[str, str] = {}
+
+
+def _stem(word: str) -> str:
     """A light English stem: enough that `withdraw`, `withdrawal` and `withdrawing`, or
     `released` and `releasing`, meet; it does not conflate `prisons` with `prisoners` as a
     Porter stemmer does."""
@@ -311,25 +324,40 @@ class _Mention:
     status: str | None = None
 
 
-def _mentions(toks: list[Token], parties: list[_PartyCues]) -> list[_Mention]:
+def _by_first_word(parties: list[_PartyCues]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Party phrases by their first word, longest first: "United States" before "United"."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for cues in parties:
+        for phrase in cues.phrases:
+            index.setdefault(phrase[0], []).append((phrase, cues.party.id))
+    for phrases in index.values():
+        phrases.sort(key=lambda pp: -len(pp[0]))
+    return index
+
+
+def _mentions(toks: list[Token], parties: list[_PartyCues],
+              by_first: dict[str, list[tuple[tuple[str, ...], str]]] | None = None) -> list[_Mention]:
+    """Where parties are named (names, aliases, demonyms) and how: subject of a position
+    verb, owner of a position noun, or only named."""
+    if by_first is None:
+        by_first = _by_first_word(parties)
+    prefixes = [(c.prefix, c.party.id) for c in parties if c.prefix]
     found: list[_Mention] = []
-    taken: set[int] = set()
-    words = [t.text.replace("’", "'") for t in toks]
-    bare = [w[:-2] if w.endswith("'s") else w for w in words]
-    for cues in sorted(parties, key=lambda c: -max((len(p) for p in c.phrases), default=0)):
-        for phrase in sorted(cues.phrases, key=len, reverse=True):
-            n = len(phrase)
-            for i in range(len(toks) - n + 1):
-                if any(k in taken for k in range(i, i + n)):
-                    continue
-                if tuple(bare[i:i + n]) == phrase:
-                    found.append(_Mention(cues.party.id, i, i + n))
-                    taken.update(range(i, i + n))
-        if cues.prefix:
-            for i, w in enumerate(bare):
-                if i not in taken and w.startswith(cues.prefix) and w[len(cues.prefix):] in _DEMONYM_ENDINGS:
-                    found.append(_Mention(cues.party.id, i, i + 1))
-                    taken.add(i)
+    bare = [w[:-2] if w.endswith(("'s", "’s")) else w for w in (t.text for t in toks)]
+    i = 0
+    while i < len(bare):
+        w = bare[i]
+        hit = next(((phrase, pid) for phrase, pid in by_first.get(w, ())
+                    if tuple(bare[i:i + len(phrase)]) == phrase), None)
+        if hit is not None:
+            found.append(_Mention(hit[1], i, i + len(hit[0])))
+            i += len(hit[0])
+            continue
+        for prefix, pid in prefixes:
+            if w.startswith(prefix) and w[len(prefix):] in _DEMONYM_ENDINGS:
+                found.append(_Mention(pid, i, i + 1))
+                break
+        i += 1
     found.sort(key=lambda m: m.start)
     for m in found:
         # subject: "Hamas (has also) insisted", "Israel is offering"
@@ -496,10 +524,20 @@ _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she|they|the (?:source|sources|official
 _LEADING = re.compile(r"^(?:(?:that|and|but|while|although|though|as|because|if|when|since|after|before|meanwhile|moreover|however|also|then|earlier|later),?\s+)+", re.I)
 
 
+_SPEAKER_AFTER_END = re.compile(_SPEAKER_AFTER.pattern + r"\Z")
+_SPEECH = re.compile(rf"\b(?:{_SPEECH_VERB})\b|\baccording to\b")
+
+
 def _speaker(sentence: str) -> str | None:
+    """Who the sentence says is speaking ("a senior official in the ..."), or None."""
     best = None
-    for pattern in (_SPEAKER_AFTER, _SPEAKER_BEFORE):
-        for m in pattern.finditer(sentence):
+    for verb in _SPEECH.finditer(sentence):
+        # the attribution is next to its verb: look only there, not along the whole sentence
+        before = sentence[max(0, verb.start() - 200):verb.end()]
+        after = sentence[verb.start():verb.end() + 200]
+        found = [m for m in [_SPEAKER_AFTER_END.search(before)] if m]
+        found += [m for m in [_SPEAKER_BEFORE.match(after)] if m]
+        for m in found:
             s = " ".join(m.group("s").split()).strip(" ,")
             s = _LEADING.sub("", s)
             s = re.sub(r",\s+for (?:his|her|its|their) part,?$", "", s)
@@ -604,13 +642,14 @@ class Drafter:
         weak = _title_weak(catalog)
         self.demands = [_demand_cues(d, weak) for d in catalog.demands]
         self.parties = [_party_cues(p) for p in catalog.parties]
+        self.by_first = _by_first_word(self.parties)
         self.side = {p.id for p in catalog.parties if p.is_side}
         self.roles = {p.id: p.role for p in catalog.parties}
 
     def speaker_party(self, speaker: str | None) -> str | None:
         if not speaker:
             return None
-        ms = _mentions(tokens(speaker), self.parties)
+        ms = _mentions(tokens(speaker), self.parties, self.by_first)
         return ms[0].party if ms else None
 
     def draft(self, text: str) -> Draft:
@@ -652,7 +691,7 @@ class Drafter:
         toks = tokens(sentence.text)
         if not toks:
             return []
-        mentions = _mentions(toks, self.parties)
+        mentions = _mentions(toks, self.parties, self.by_first)
         if not mentions and speaker is None:
             return []
         index = _Index(toks)
