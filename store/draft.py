@@ -73,6 +73,9 @@ NEAR_WORDS: dict[str, tuple[str, ...]] = {
     "excluded": ("refuse", "reject", "veto", "red"),
     "closed": ("shut", "blockade", "sealed"),
     "open": ("free", "freely", "unrestricted"),
+    "inspected": ("searched", "checked", "screened", "controlled"),
+    "stay": ("remain", "remaining", "keep"),
+    "leave": ("exit", "depart", "exile"),
 }
 #: Words a reader skips when matching phrases.
 STOPWORDS = frozenset(
@@ -176,6 +179,9 @@ def tokens(text: str) -> list[Token]:
     for m in _WORD.finditer(text):
         word = m.group()
         out.append(Token(word.lower(), stem(word) if not word[0].isdigit() else word, m.start(), m.end()))
+    for n in range(len(out) - 1):
+        if out[n].text == "close" and out[n + 1].text == "to":  # "a source close to": not "closed"
+            out[n] = Token("close", "close to", out[n].start, out[n].end)
     return out
 
 
@@ -269,11 +275,18 @@ def _demand_cues(demand: Demand, weak: set[str]) -> _DemandCues:
             phrases.append(((t.stem,), 0.4, f"title word `{t.text}`"))
             own.add(t.stem)
     stances = []
+    titled = {t.stem for t in tokens(demand.title)}
     described = _note_descriptions(demand)
     for name in demand.scale or ():
         stems = _phrase(name)
         # a word the demand is found by ("ceasefire") says little about which stance it is
-        key = {s: (0.5 if s in own else 1.0) for s in stems}
+        # and a word of the demand's title ("Ceasefire") names the demand, not a stance
+        key = {s: (0.0 if s in titled else 0.5 if s in own else 1.0) for s in stems}
+        if not any(key.values()):  # the stance repeats the title: its own words are those no other stance has
+            others = {x for other in demand.scale or () if other != name for x in _phrase(other)}
+            key = {s: (0.0 if s in others else 1.0) for s in stems}
+            if not any(key.values()):
+                key = dict.fromkeys(stems, 1.0)
         near: set[str] = set()
         for s in key:
             near.update(NEAR_WORDS.get(s, ()))
@@ -307,8 +320,8 @@ def _party_cues(party: Party) -> _PartyCues:
     phrases = []
     for name in names:
         words = tuple(t.text for t in tokens(name))
-        if len(words) > 1 and words[0] == "the":  # "the Alliance" is also written "Alliance leaders"
-            words = words[1:]
+        if len(words) > 1 and words[0] == "the" and name.split()[1][:1].isupper():
+            words = words[1:]  # "the Alliance" is also "Alliance leaders"; "the movement" stays whole
         if words and words not in phrases:
             phrases.append(words)
     single = [p[0] for p in phrases if len(p) == 1 and len(p[0]) >= 4 and p[0].isalpha()]
@@ -502,6 +515,12 @@ def _counted(toks: list[Token], cues: _DemandCues, amounts: list[_Amount], used:
             continue
         if _near(toks, head, a.end, 4) is not None:
             out.append(a)
+            continue
+        # "raising the number of detainees it would free to 1,000"
+        for k in range(max(0, a.start - 8), a.start):
+            if toks[k].text == "number" and k + 2 < a.start and toks[k + 1].text == "of" and toks[k + 2].stem == head[0]:
+                out.append(a)
+                break
     return out
 
 
