@@ -8,7 +8,7 @@
    (`archive:`) and its proposals are compared with the round's positions:
    recall = key positions (party, demand) among the proposals / key positions;
    precision = proposals that are key positions / proposals; of the pairs found, how many
-   have the key's stance or value, and (for the key's claims) the key's `according_to`;
+   have the key's stance or value, and (for the key's accounts by another party) its `according_to`;
    verbatim = proposals whose quote is an exact substring of the article text (must be 1.0).
 2. Speed: the four reports joined and repeated to 5,000 words and more, best of 5 runs of
    the whole path (read the article, cut it into sentences, propose), the catalog's cues
@@ -43,8 +43,8 @@ class Score:
     found: int = 0  # key positions among the proposals
     correct: int = 0  # proposals that are key positions
     same_reading: int = 0  # found with the key's stance or value
-    claims: int = 0
-    claims_right: int = 0
+    accounts: int = 0  # found key positions that say whose account they are
+    accounts_right: int = 0  # ... and the proposal names the same party
     verbatim: int = 0
     missed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
@@ -96,9 +96,9 @@ def evaluate(key_path: str | os.PathLike[str] = KEY, which: str = "all") -> Scor
                 score.extra.append(f"{rnd.id}: {p.party}/{p.demand} = {p.shown()} (line {p.line})")
         for key, position in rnd.positions.items():
             p = proposals.get(key)
-            if position.according_to and position.according_to != key[0]:
-                score.claims += 1
-                score.claims_right += p is not None and p.according_to == position.according_to
+            if p is not None and position.according_to and position.according_to != key[0]:
+                score.accounts += 1
+                score.accounts_right += p.according_to == position.according_to
             if p is None:
                 score.missed.append(f"{rnd.id}: {key[0]}/{key[1]} = {position.shown()}")
                 continue
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  recall     {score.recall:.2f}  ({score.found}/{score.key})")
         print(f"  precision  {score.precision:.2f}  ({score.correct}/{score.proposed})")
         print(f"  stance or value as the key, of those found  {score.same_reading}/{score.found}")
-        print(f"  claims with the key's according_to  {score.claims_right}/{score.claims}")
+        print(f"  whose account (according_to) as the key, of those found  {score.accounts_right}/{score.accounts}")
         print(f"  verbatim quotes  {score.verbatim_rate:.2f}  ({score.verbatim}/{score.proposed})")
         if args.verbose and which != "all":
             for title, items in (("missed", score.missed), ("extra", score.extra), ("other reading", score.wrong_reading)):
