@@ -135,11 +135,13 @@ def speed(key_path: str | os.PathLike[str] = KEY, words: int = 5000, runs: int =
     return len(text.split()), times[0], min(times)
 
 
-def seeds(folder: str, catalog_path: str) -> list[tuple[str, int, list[str], list[str]]]:
-    """For each seed report: (file, words, proposals the catalog has, proposals it lacks).
+def seeds(folder: str, catalog_path: str) -> list[tuple[str, int, int, list[str], list[str]]]:
+    """For each seed report: (file, words, pairs the catalog quotes from it, proposals the
+    catalog has, proposals it lacks).
 
-    A proposal "the catalog has" is a (party, demand) that the catalog records in a round
-    citing a source whose quote occurs in this report (so the round draws on it)."""
+    The catalog "has" a proposal when it records the same (party, demand) with a quote taken
+    from this report (found in its text, whitespace aside); the entry says whether the stance
+    or value is the catalog's too."""
     catalog, problems = load_catalog(catalog_path)
     if catalog is None:
         raise SystemExit(f"{catalog_path} does not load: {problems[0] if problems else ''}")
@@ -148,14 +150,20 @@ def seeds(folder: str, catalog_path: str) -> list[tuple[str, int, list[str], lis
     for name in sorted(os.listdir(folder)):
         article = read_article(os.path.join(folder, name))
         flat = " ".join(article.text.split())
-        held = {
-            key for rnd in catalog.rounds for key, pos in rnd.positions.items()
-            if pos.quote and " ".join(pos.quote.split()) in flat
-        }
+        held: dict[tuple[str, str], list[str]] = {}
+        for rnd in catalog.rounds:
+            for key, pos in rnd.positions.items():
+                if pos.quote and " ".join(pos.quote.split()) in flat:
+                    held.setdefault(key, []).append(pos.shown())
         result = drafter.draft(article.text)
-        has = [f"{p.party}/{p.demand} = {p.shown()}" for p in result.proposals if p.key in held]
-        lacks = [f"{p.party}/{p.demand} = {p.shown()} (line {p.line})" for p in result.proposals if p.key not in held]
-        out.append((name, article.word_count, has, lacks, len(held)))
+        has, lacks = [], []
+        for p in result.proposals:
+            if p.key in held:
+                same = "same reading" if p.shown() in held[p.key] else f"catalog: {' / '.join(held[p.key])}"
+                has.append(f"{p.party}/{p.demand} = {p.shown()} ({same})")
+            else:
+                lacks.append(f"{p.party}/{p.demand} = {p.shown()} (line {p.line})")
+        out.append((name, article.word_count, len(held), has, lacks))
     return out
 
 
@@ -183,7 +191,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"speed: {n:,} words read and drafted in {first * 1000:.0f} ms (first run), {best * 1000:.0f} ms (best of 5)")
     if os.path.isdir(args.seeds):
         print(f"seeds ({args.seeds}) against {args.catalog}:")
-        for name, words, has, lacks, held in seeds(args.seeds, args.catalog):
+        rows = seeds(args.seeds, args.catalog)
+        total_held = sum(r[2] for r in rows)
+        total_has = sum(len(r[3]) for r in rows)
+        same = sum(item.endswith("(same reading)") for r in rows for item in r[3])
+        total_lacks = sum(len(r[4]) for r in rows)
+        print(f"  all {len(rows)} reports: the catalog quotes {total_held} (party, demand) pairs from them; draft proposes "
+              f"{total_has + total_lacks}: {total_has} the catalog has ({same} with its stance or value), {total_lacks} it lacks")
+        for name, words, held, has, lacks in rows:
             print(f"  {name}: {words} words; the catalog holds {held} (party, demand) pairs quoted from it; "
                   f"{len(has) + len(lacks)} proposed: {len(has)} the catalog has, {len(lacks)} it lacks")
             if args.verbose:

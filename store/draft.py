@@ -770,9 +770,9 @@ class Drafter:
                     if others:
                         reasons.append("also mentions " + ", ".join(str(a.value) for a in others))
                 else:
-                    stance = _LEADING.sub("", " ".join(sentence.text[toks[lo].start:toks[hi - 1].end].split()))
-                    if len(stance) > 120:
-                        stance = stance[:119].rstrip() + "…"
+                    # the words around the cue, within the clause: a start for the reader's own words
+                    a, b = max(lo, cue_at - 6), min(hi, cue_at + 10)
+                    stance = _LEADING.sub("", " ".join(sentence.text[toks[a].start:toks[b - 1].end].split()))
                     guesses.append("stance")
                 party, strength, status, in_clause = self._party(mentions, lo, hi, cue_at, said_by)
                 if party is None:
