@@ -7,22 +7,32 @@ import os
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from negotrack.store.problems import Problem
 from negotrack.store.text import clean
 
+from .reading import ReadingScroll
 
-class ErrorScreen(Screen[None]):
-    """Shown instead of the dashboard while the catalog has errors (or on `E`)."""
 
+class ErrorScreen(ModalScreen[None]):
+    """Shown instead of the dashboard while the catalog has errors (or on `E`).
+
+    Modal, so that the dashboard's keys (rounds, timeline, compare, ...) are neither offered in
+    its footer nor run behind it; only its own keys and the reading keys work here. (The App's
+    priority keys, Home and End, still reach the App: it refuses them while this is shown.)
+    """
+
+    AUTO_FOCUS = "#errors-list"
     BINDINGS = [
         Binding("e", "app.edit", "Edit the file"),
-        Binding("escape", "close", "Back", show=False),
+        Binding("escape", "close", "Back"),
         Binding("q", "app.quit", "Quit"),
     ]
+    DEFAULT_CSS = """
+    ErrorScreen { background: $background; }
+    """
 
     def __init__(self, path: str, problems: list[Problem], dismissable: bool = False) -> None:
         super().__init__()
@@ -32,24 +42,31 @@ class ErrorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="errors-title")
-        with VerticalScroll(id="errors-list"):
+        with ReadingScroll(id="errors-list"):
             yield Static(id="errors-body")
         yield Footer()
 
     def on_mount(self) -> None:
         self.show(self.path, self.problems)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "Back" is offered only where there is a dashboard to go back to
+        if action == "close":
+            return self.dismissable
+        return True
+
     def show(self, path: str, problems: list[Problem]) -> None:
         self.problems = problems
         count = len(problems)
+        name = clean(os.path.basename(path))
         title = Text(f"{count} error{'s' if count != 1 else ''} in ", style="bold")
-        title.append(clean(os.path.basename(path)), style="bold underline")
+        title.append(name, style="bold underline")
         hint = "The dashboard opens as soon as the file is saved without errors." if not self.dismissable else "Esc goes back to the last good version."
         title.append(f"\n{hint} Fix each line below (e opens your editor at the first).", style="italic")
         self.query_one("#errors-title", Static).update(title)
         body = Text()
         for problem in problems:
-            body.append(f"{problem.line}:{problem.column}", style="bold")
+            body.append(f"{name}:{problem.line}:{problem.column}", style="bold")
             body.append("  ")
             body.append(clean(problem.message))
             body.append("\n")

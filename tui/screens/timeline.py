@@ -1,86 +1,249 @@
-"""One demand across every round: each party's position, a chart, and the gap."""
+"""One demand across every round: a chart as wide as the window, with the rounds named on its
+axis and ticks on round numbers, then each party's position round by round, whole.
+
+Drawn by hand rather than with textual-plotext: a position is often a range ([3, 13]) and
+several parties share a value, which a line plot draws poorly; the marks must say claims and
+unconfirmed rounds without colour (NO_COLOR); and it costs no new dependency. Textual's
+Sparkline draws one series with no axis, which is not enough here.
+"""
 
 from __future__ import annotations
 
+import math
+
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Footer, Static
 
 from negotrack.store.analysis import SHIFT_GLYPHS, TREND_GLYPHS, Analysis, measure
+from negotrack.store.model import Catalog, Demand, Round, Value
 from negotrack.store.text import one_line
 
-from ..present import SHIFT_STYLES, plain, position_text
+from ..present import AGREEMENT_STYLES, SHIFT_STYLES, position_text
+from .reading import STATUS_MARK, ReadingScroll, claim_text, round_name, status_text
 
 MARKS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red")
 BARS = " ▁▂▃▄▅▆▇█"
-CHART_ROWS = 8
+#: the narrowest and widest column a round gets in the chart
+MIN_COLUMN, MAX_COLUMN = 3, 30
+#: the tick labels are up to `TICK_ROWS` rows apart (the rows between place values more
+#: finely), as long as the chart stays about `CHART_ROWS` high
+TICK_ROWS, CHART_ROWS = 3, 12
 
 
-def chart(analysis: Analysis, demand_id: str, current: str | None) -> Text:
-    """Positions over rounds, one mark per party (A, B, ...), and the gap as bars below."""
+def nice_step(span: float, count: int, integer: bool) -> float:
+    """The step of about `count` ticks over `span`: 1, 2 or 5 times a power of ten (at least
+    1 for whole numbers, so that no tick falls between two units)."""
+    raw = span / max(count, 1)
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return max(step, 1.0) if integer else step
+
+
+def ticks(low: float, high: float, count: int = 5, integer: bool = True) -> list[float]:
+    """Round values from at or under `low` to at or over `high`, `nice_step` apart."""
+    if high == low:
+        low, high = low - 1, high + 1
+    step = nice_step(high - low, count, integer)
+    start, end = math.floor(low / step) * step, math.ceil(high / step) * step
+    return [start + i * step for i in range(round((end - start) / step) + 1)]
+
+
+def tick_label(value: float) -> str:
+    """`5,000`, `2.5`, `-10`: whole numbers with separators, others as short as they go."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:g}"
+
+
+def date_label(rnd: Round, width: int) -> str:
+    if width >= 10:
+        return rnd.date.isoformat()
+    if width >= 8:
+        return rnd.date.strftime("%y-%m-%d")
+    return rnd.date.strftime("%m-%d")
+
+
+def window(count: int, current: int, fits: int) -> range:
+    """The rounds shown when not all fit: as many as fit, around the current one."""
+    if count <= fits:
+        return range(count)
+    start = max(0, min(current - fits // 2, count - fits))
+    return range(start, start + fits)
+
+
+def chart(analysis: Analysis, demand_id: str, current: str | None, width: int) -> Text:
+    """Positions over rounds in `width` columns: a mark per party (A, B, …; lowercase for a
+    claim), the rounds named under the axis, the gap as bars, then the key."""
     catalog = analysis.catalog
     demand = catalog.demand(demand_id)
     if demand.kind == "text":
-        return Text("Free-text demand: no chart (positions are listed above).", style="dim")
+        return Text("Free-text demand: no chart (the positions are listed below).", style="dim")
+    if not catalog.rounds:
+        return Text("No rounds yet.", style="dim")
     parties = catalog.parties
-    series = {p.id: [measure(demand, analysis.cell(r.id, p.id, demand_id).position) for r in catalog.rounds] for p in parties}
+    series = {p.id: [analysis.cell(r.id, p.id, demand_id) for r in catalog.rounds] for p in parties}
+    points = {pid: [measure(demand, c.position) for c in cells] for pid, cells in series.items()}
     if demand.scale is not None:
-        labels = list(demand.scale)
-        low, high = 0.0, float(len(labels) - 1)
-        rows = len(labels)
+        labels = [one_line(s, max(8, width // 4)) for s in demand.scale]
+        values = [float(i) for i in range(len(labels))]
     else:
-        values = [v for s in series.values() for v in s if v is not None]
-        if not values:
+        measured = [v for row in points.values() for v in row if v is not None]
+        if not measured:
             return Text("No numeric positions yet.", style="dim")
-        low, high = float(min(v.low for v in values)), float(max(v.high for v in values))
-        rows = CHART_ROWS if high > low else 1
-        step = (high - low) / max(rows - 1, 1)
-        labels = [f"{low + i * step:.4g}" for i in range(rows)]
-    span = (high - low) or 1.0
-    width = max(len(one_line(lbl, 24)) for lbl in labels)
-    grid = [[(" ", "")] * len(catalog.rounds) for _ in range(rows)]
+        integer = all(float(x).is_integer() for v in measured for x in (v.low, v.high))
+        marks = ticks(min(v.low for v in measured), max(v.high for v in measured), 5, integer)
+        between = max(1, min(TICK_ROWS, CHART_ROWS // (len(marks) - 1)))
+        step = (marks[1] - marks[0]) / between
+        values = [marks[0] + i * step for i in range((len(marks) - 1) * between + 1)]
+        labels = [tick_label(v) if i % between == 0 else "" for i, v in enumerate(values)]
+    label_width = max(len(label) for label in labels)
+    rounds = catalog.rounds
+    here = catalog.round_index(current) if current in [r.id for r in rounds] else len(rounds) - 1
+    room = max(width - label_width - 2, MIN_COLUMN)
+    shown = window(len(rounds), here, room // MIN_COLUMN)
+    column = max(MIN_COLUMN, min(MAX_COLUMN, room // len(shown)))
+    low, high = values[0], values[-1]
+
+    def row_of(value: float) -> int:
+        return round((value - low) / ((high - low) or 1) * (len(values) - 1))
+
+    grid: list[list[list[tuple[str, str]]]] = [[[] for _ in shown] for _ in values]
     for k, party in enumerate(parties):
-        for x, value in enumerate(series[party.id]):
+        for x, r in enumerate(shown):
+            value: Value | None = points[party.id][r]
             if value is None:
                 continue
-            top = round((value.high - low) / span * (rows - 1))
-            bottom = round((value.low - low) / span * (rows - 1))
-            for y in range(bottom, top + 1):
-                mark = MARKS[k % len(MARKS)]
-                grid[y][x] = (mark if grid[y][x][0] == " " else "*", COLOURS[k % len(COLOURS)])
+            mark = MARKS[k % len(MARKS)]
+            if series[party.id][r].position.claim:
+                mark = mark.lower()
+            for y in range(row_of(value.low), row_of(value.high) + 1):
+                grid[y][x].append((mark, COLOURS[k % len(COLOURS)]))
     text = Text()
-    for y in range(rows - 1, -1, -1):
-        text.append(one_line(labels[y], 24).rjust(width) + " │", style="dim")
-        for x, (mark, style) in enumerate(grid[y]):
-            here = catalog.rounds[x].id == current
-            text.append(f" {mark} ", style=f"{style} reverse" if here and mark != " " else style)
+    unconfirmed = [rounds[r].status != "reported" for r in shown]
+    for y in range(len(values) - 1, -1, -1):
+        text.append(labels[y].rjust(label_width) + (" ┤" if labels[y] else " │"), style="dim")
+        for x, cell in enumerate(grid[y]):
+            if not cell:
+                text.append(("┊" if unconfirmed[x] else " ").center(column), style="dim")
+            elif len(cell) <= column - 2:
+                body = "".join(mark for mark, _ in cell)
+                pad = column - len(body)
+                text.append(" " * (pad // 2))
+                for mark, style in cell:
+                    text.append(mark, style=f"bold {style}")
+                text.append(" " * (pad - pad // 2))
+            else:
+                text.append("*".center(column), style="bold")
         text.append("\n")
-    text.append(" " * width + " └" + "───" * len(catalog.rounds) + "\n", style="dim")
-    text.append("gap".rjust(width) + "  ", style="bold")
-    for r in catalog.rounds:
-        gap = analysis.gap(r.id, demand_id)
-        if gap.normalized is None:
-            text.append(" · ", style="dim")
+    text.append(" " * label_width + " └" + "─" * (column * len(shown)) + "\n", style="dim")
+    for line in ("name", "date"):
+        text.append(" " * (label_width + 2))
+        for r in shown:
+            rnd = rounds[r]
+            said = one_line(rnd.venue or rnd.id, column - 1) if line == "name" else date_label(rnd, column - 1)
+            if line == "name" and rnd.status != "reported":
+                said = one_line(said[: column - 2] + STATUS_MARK, column - 1)
+            text.append(said.center(column - 1)[: column - 1], style="bold reverse" if r == here else "")
+            text.append(" ")
+        text.append("\n")
+    text.append("gap".rjust(label_width) + "  ", style="bold")
+    for r in shown:
+        gap = analysis.gap(rounds[r].id, demand_id)
+        if gap.relative is None:
+            text.append("·".center(column), style="dim")
             continue
-        share = gap.normalized if demand.scale is not None else gap.normalized / span
-        text.append(f" {BARS[min(8, round(share * 8))]} ", style="red" if share > 0.25 else "green")
-    text.append("\n\n")
-    for k, party in enumerate(parties):
-        text.append(f"{MARKS[k % len(MARKS)]}", style=f"bold {COLOURS[k % len(COLOURS)]}")
-        text.append(" = ")
-        text.append(plain(party.name, 30))
+        share = min(1.0, gap.relative)
+        style = AGREEMENT_STYLES.get(gap.agreement, "") if gap.agreement is not None else ""
+        text.append(BARS[min(8, round(share * 8))].center(column), style=style)
+    text.append("\n")
+    if len(shown) < len(rounds):
+        text.append(f"rounds {shown.start + 1}–{shown.stop} of {len(rounds)} shown\n", style="dim")
+    return text + key(catalog, demand_id, analysis, width)
+
+
+def key(catalog: Catalog, demand_id: str, analysis: Analysis, width: int) -> Text:
+    """What the marks mean: a letter per party with a position here, and the other marks."""
+    text = Text()
+    for k, party in enumerate(catalog.parties):
+        if all(c.position is None for c in analysis.history(party.id, demand_id)):
+            continue
+        text.append(MARKS[k % len(MARKS)], style=f"bold {COLOURS[k % len(COLOURS)]}")
+        text.append(" ")
+        text.append(one_line(party.name, max(12, width // 3)))
         text.append("   ")
-    text.append("* = more than one party")
+    text.append("\nlowercase: a claim (another side's account)   * several parties   "
+                f"┊ {STATUS_MARK} announced or inferred round   gap: ▁ close … █ apart", style="dim")
     return text
 
 
+def positions_table(analysis: Analysis, demand_id: str, current: str | None) -> Table:
+    """A row per round: the gap, then each party's position whole (wrapped, never cut)."""
+    catalog = analysis.catalog
+    demand: Demand = catalog.demand(demand_id)
+    parties = [p for p in catalog.parties
+               if any(c.position is not None for c in analysis.history(p.id, demand_id))]
+    table = Table(box=None, expand=True, padding=(0, 1), header_style="bold", show_edge=False)
+    table.add_column("round", ratio=3, min_width=12)
+    table.add_column("gap", ratio=2, min_width=8)
+    for party in parties:
+        table.add_column(Text(one_line(party.name)), ratio=4, min_width=10)
+    for rnd in catalog.rounds:
+        gap = analysis.gap(rnd.id, demand_id)
+        label = Text(("▶ " if rnd.id == current else "") + rnd.date.isoformat() + " ", style="bold" if rnd.id == current else "")
+        label.append(round_name(rnd))
+        label.append_text(status_text(rnd))
+        gap_text = Text(gap.shown(demand))
+        if gap.trend is not None:
+            gap_text.append(f" {TREND_GLYPHS[gap.trend]}")
+        if gap.agreement is not None:
+            gap_text.append(f" {gap.agreement.value}", style=AGREEMENT_STYLES[gap.agreement])
+        row = [label, gap_text]
+        for party in parties:
+            cell = analysis.cell(rnd.id, party.id, demand_id)
+            if cell.position is None:
+                row.append(Text("—", style="dim"))
+                continue
+            glyph = SHIFT_GLYPHS[cell.shift] if cell.shift is not None else " "
+            style = SHIFT_STYLES.get(cell.shift, "") if cell.shift is not None else ""
+            stance = Text(f"{glyph} ", style=style)
+            stance.append(one_line(position_text(demand, cell.position, unit=False)),
+                          style="dim" if cell.carried else ("strike" if cell.position.withdrawn else ""))
+            claim = claim_text(catalog, cell.position)
+            if claim and not cell.carried:
+                stance.append("\n")
+                stance.append_text(claim)
+            row.append(stance)
+        table.add_row(*row)
+    return table
+
+
+class Chart(Static):
+    """The chart, drawn again at the new width whenever the window changes."""
+
+    def __init__(self, analysis: Analysis, demand_id: str, current: str | None, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(**kwargs)
+        self.analysis, self.demand_id, self.current = analysis, demand_id, current
+
+    def on_resize(self) -> None:
+        self.update(chart(self.analysis, self.demand_id, self.current, self.size.width))
+
+
 class TimelineScreen(ModalScreen[None]):
-    AUTO_FOCUS = "#timeline-table"
+    AUTO_FOCUS = "#timeline-scroll"
     BINDINGS = [Binding("escape,t,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    TimelineScreen { background: $background; }
+    #timeline-head { height: auto; padding: 0 1; background: $boost; border-bottom: solid $primary; }
+    #timeline-scroll { height: 1fr; padding: 0 1; }
+    #timeline-graph { height: auto; margin: 1 0; }
+    """
 
     def __init__(self, analysis: Analysis, demand_id: str, current: str | None) -> None:
         super().__init__()
@@ -90,30 +253,14 @@ class TimelineScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         demand = self.analysis.catalog.demand(self.demand_id)
-        with VerticalScroll(id="timeline-box"):
-            unit = Text(f" ({demand.unit})", style="italic") if demand.unit else Text("")
-            yield Static(Text("Timeline: ", style="bold") + plain(demand.title) + unit + Text("   (Esc closes)", style="dim"))
-            yield DataTable(id="timeline-table", cursor_type="row", zebra_stripes=True)
-            yield Static(chart(self.analysis, self.demand_id, self.current), id="timeline-chart")
-
-    def on_mount(self) -> None:
-        catalog = self.analysis.catalog
-        demand = catalog.demand(self.demand_id)
-        table = self.query_one("#timeline-table", DataTable)
-        table.add_column(Text("Round"), key="round")
-        table.add_column(Text("Gap"), key="gap")  # second, as in the matrix: always in sight
-        for party in catalog.parties:
-            table.add_column(plain(party.name, 20), key=party.id)
-        for r in catalog.rounds:
-            gap = self.analysis.gap(r.id, self.demand_id)
-            gap_text = gap.shown(demand) + (f" {TREND_GLYPHS[gap.trend]}" if gap.trend else "")
-            row = [Text(f"{r.date.isoformat()} ") + plain(r.venue or r.id, 14),
-                   Text(f"{gap_text} {gap.agreement or ''}".strip())]
-            for party in catalog.parties:
-                cell = self.analysis.cell(r.id, party.id, self.demand_id)
-                glyph = SHIFT_GLYPHS[cell.shift] if cell.shift else " "
-                row.append(Text(f"{glyph} ", style=SHIFT_STYLES.get(cell.shift, "") if cell.shift else "")
-                           + plain(position_text(demand, cell.position, unit=False) or "—", 18))
-            table.add_row(*row, key=r.id)
-        if self.current is not None:
-            table.move_cursor(row=catalog.round_index(self.current))
+        head = Text()
+        head.append(" Timeline ", style="bold reverse")
+        head.append(" ")
+        head.append(one_line(demand.title), style="bold")
+        if demand.unit:
+            head.append(f" ({one_line(demand.unit)})", style="italic")
+        yield Static(head, id="timeline-head")
+        with ReadingScroll(id="timeline-scroll"):
+            yield Chart(self.analysis, self.demand_id, self.current, id="timeline-graph")
+            yield Static(positions_table(self.analysis, self.demand_id, self.current), id="timeline-rows")
+        yield Footer()
