@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from negotrack.store import load_catalog
+from negotrack.store.changes import doc_changes
 from negotrack.tui.commands import diff
 
 DATA = Path(__file__).parent / "data" / "export"
@@ -99,24 +101,40 @@ def test_catalog_text_is_cleaned_and_colour_is_optional(tmp_path: Path) -> None:
     assert "\x1b[2J" not in coloured.stdout
 
 
+class Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
 @pytest.mark.parametrize(
-    ("tty", "no_color", "choice", "expected"),
+    ("tty", "env", "choice", "expected"),
     [
-        (True, None, "auto", True),
-        (True, "1", "auto", False),
-        (True, "", "auto", True),  # no-color.org: an empty NO_COLOR does not count
-        (False, None, "auto", False),
-        (False, "1", "always", True),
-        (True, None, "never", False),
+        (True, {}, "auto", True),
+        (True, {"NO_COLOR": "1"}, "auto", False),
+        (True, {"NO_COLOR": ""}, "auto", True),  # no-color.org: an empty NO_COLOR does not count
+        (True, {"TERM": "dumb"}, "auto", False),
+        (False, {}, "auto", False),
+        (False, {"FORCE_COLOR": "1"}, "auto", True),
+        (False, {"FORCE_COLOR": "1", "TERM": "dumb"}, "auto", False),
+        (False, {"NO_COLOR": "1"}, "always", True),
+        (True, {}, "never", False),
     ],
 )
-def test_colour_only_on_a_terminal_without_no_color(monkeypatch, tty, no_color, choice, expected) -> None:
-    monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
-    if no_color is None:
-        monkeypatch.delenv("NO_COLOR", raising=False)
-    else:
-        monkeypatch.setenv("NO_COLOR", no_color)
-    assert diff.use_colour(choice) is expected
+def test_colour_follows_the_terminal_and_the_environment(monkeypatch, tty, env, choice, expected) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    old, _ = load_catalog(BASIC)
+    new, _ = load_catalog(CHANGED)
+    stream = Stream(tty)
+    changes = diff.meaningful(doc_changes(diff.meaning(old), diff.meaning(new)))
+    diff.render_text(changes, diff.Side("old.yaml", old), diff.Side("new.yaml", new), diff.console(choice, stream))
+    out = stream.getvalue()
+    assert "position r2/north/access" in out
+    assert ("\x1b[" in out) is expected
 
 
 def test_a_reordering_is_a_change(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("schema", "print the JSON Schema of the catalog format, for editors"),
     "draft": ("draft", "propose positions from a report (.txt, .html, .eml) as YAML to review"),
     "docs": ("docs", "print a documentation page: the catalog format, exports, history, git"),
+    "textconv": ("textconv", "print a catalog's meaning one fact per line, for git diff and git log -p"),
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

@@ -29,6 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--cell", metavar="ROUND/PARTY/DEMAND", help="show the edit history of one position instead")
     what.add_argument("--all", action="store_true", help="list every catalog the history folder knows, without FILE")
     what.add_argument("--adopt", metavar="OLD_PATH", help="give FILE the history of OLD_PATH, the catalog FILE was before a move or rename")
+    what.add_argument("--git", action="store_true", help="list FILE's versions in its git commits instead (docs/git.md)")
 
 
 def fail(message: str, status: int = 2) -> int:
@@ -43,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
         return run_all(args)
     if args.file is None:
         return fail("pass the catalog whose history to show (negotrack history FILE), or --all")
+    if args.git:  # the commits, not the database: tui/commands/gitlog.py
+        from .gitlog import run as run_git
+
+        return run_git(args)
     reason = check_file(args.file)
     if reason is not None:
         return fail(reason)
