@@ -89,17 +89,19 @@ def party_label(party: Party) -> list[Part]:
 
 
 def gap_text(demand: Demand, gap: Gap) -> str:
-    """The gap as a reader sees it: `0.33 ↘ (apart)`, `4,500 prisoners, relative 0.91 ↗ (apart)`,
+    """The gap as a reader sees it: `0.33 ↘ (apart)`, `45,500 prisoners ↗ (relative 0.91, apart)`,
     `0 (agreed), zone 3–5`, `one-sided` or ``. A numeric gap shows its relative share too,
     because the class and the trend follow it (FORMAT.md 1.1), not the gap in the unit."""
     agreement = gap.agreement.value if gap.agreement is not None else ""
     if gap.distance is None:
         return agreement
-    text = _gap_value(demand, gap)
+    text = _gap_value(demand, gap, relative=False)
     if gap.trend is not None:
         text += f" {TREND_GLYPHS[gap.trend]}"
-    if agreement:
-        text += f" ({agreement})"
+    notes = [f"relative {relative_text(gap)}"] if demand.kind == "number" and gap.distance and gap.relative is not None else []
+    notes += [agreement] if agreement else []
+    if notes:
+        text += f" ({', '.join(notes)})"
     if gap.zone is not None and gap.zone.is_range:
         text += f", zone {gap.zone}"
     return text
@@ -261,7 +263,11 @@ def position_sentence(catalog: Catalog, party: Party, demand: Demand, cell: Cell
         "who": party.name, "what": demand.title, "status": position.status or "",
         "now": position_text(demand, position), "was": position_text(demand, previous),
         "teller": told.name if told is not None else "", "speaker": speaker,
+        "was_claim": claim_label(catalog, previous) if previous is not None else "",
     }
+    if values["was_claim"]:
+        # the position moved from is itself another side's account: say so
+        values["was"] = f"{values['was']} ({values['was_claim']})"
     lead = ""
     if told is not None:
         lead = "According to {teller}" + (" ({speaker})" if speaker else "") + ", "
@@ -302,13 +308,13 @@ def _says(cell: Cell) -> bool:
     return cell.position is not None and cell.shift is not None and (cell.shift.changed or cell.resumed or cell.restated)
 
 
-def _gap_value(demand: Demand, gap: Gap) -> str:
+def _gap_value(demand: Demand, gap: Gap, relative: bool = True) -> str:
     shown = gap.shown(demand)
     if demand.kind != "number":
         return shown
     if demand.unit:
         shown = f"{shown} {demand.unit}"
-    if gap.distance and gap.relative is not None:
+    if relative and gap.distance and gap.relative is not None:
         shown += f" (relative {relative_text(gap)})"
     return shown
 

@@ -17,6 +17,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "server read. The schema checks shape only; `negotrack validate` remains the authority."
     )
     parser.add_argument("--path", action="store_true", help="print where the installed schema file is, not the schema")
+    parser.add_argument("--export", action="store_true", help="print the JSON Schema of `negotrack export --format json` instead")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,6 +28,12 @@ def run(args: argparse.Namespace) -> int:
                   "or save it with: negotrack schema > negotrack.schema.json", file=sys.stderr)
             return 2
         print(path)
+        return 0
+    if args.export:
+        from negotrack.store.export.exportschema import export_schema_text
+
+        sys.stdout.buffer.write(export_schema_text().encode("utf-8"))
+        sys.stdout.buffer.flush()
         return 0
     sys.stdout.buffer.write(schema_text().encode("utf-8"))
     sys.stdout.buffer.flush()
