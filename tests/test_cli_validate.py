@@ -176,7 +176,29 @@ def test_json_for_a_valid_file_is_an_empty_list(files: dict[str, Path], capsys: 
 def test_json_with_a_missing_file_exits_2(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "validate", "--format", "json", files["missing"], files["bad"])
     assert status == 2
-    assert len(json.loads(out)) == 2
+    missing, *problems = json.loads(out)
+    assert len(problems) == 2
+    assert missing["severity"] == "error" and missing["file"] == str(files["missing"])
+    assert "does not exist" in missing["message"]
+    assert set(missing) == {"file", "line", "column", "severity", "message"}
+
+
+def test_json_with_only_a_missing_file_is_not_an_empty_list(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "validate", "--format", "json", files["folder"])
+    assert status == 2
+    [problem] = json.loads(out)
+    assert problem["severity"] == "error" and "is a folder" in problem["message"]
+
+
+def test_standard_input_is_read_for_a_dash(files: dict[str, Path]) -> None:
+    for name, status in (("good", 0), ("bad", 1)):
+        proc = subprocess.run([sys.executable, "-m", "negotrack.tui.cli", "validate", "-"],
+                              input=files[name].read_bytes(), capture_output=True, timeout=60)
+        assert proc.returncode == status, proc.stderr
+    assert proc.stdout.decode().splitlines()[0].startswith("<stdin>:2:1: error: ")
+    twice = subprocess.run([sys.executable, "-m", "negotrack.tui.cli", "validate", "-", "-"],
+                           input=b"", capture_output=True, timeout=60)
+    assert twice.returncode == 2 and b"only once" in twice.stderr
 
 
 # ----------------------------------------------------------------- control characters

@@ -1,14 +1,19 @@
-"""`negotrack validate FILE...`: print every problem; exit 0 valid, 1 problems, 2 unreadable."""
+"""`negotrack validate FILE...`: print every problem; exit 0 valid, 1 problems, 2 unreadable.
+
+FILE may be `-` (standard input) or git's `REV:PATH`. With `--format json` an unreadable file
+is an error object in the list too, never left out.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
-from negotrack.store import load_catalog
+from negotrack.store import Problem
 from negotrack.store.text import clean
+
+from ..inputs import STDIN, InputError, read_input
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,17 +28,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     status = 0
     found: list[dict[str, object]] = []
-    for file in args.files:
-        if not os.path.isfile(file):
-            reason = "is a folder" if os.path.isdir(file) else "does not exist"
-            print(f"negotrack: {clean(file)} {reason}; pass the path of a catalog such as positions.yaml", file=sys.stderr)
+    for index, file in enumerate(args.files):
+        try:
+            source = read_input(file, stdin_taken=STDIN in args.files[:index])
+        except InputError as exc:
             status = 2
+            if args.format == "json":  # `[]` would read as "no problems" to a script
+                found.append(Problem(clean(file), 1, 1, str(exc)).as_dict())
+            print(f"negotrack: {exc}; pass the path of a catalog such as positions.yaml, or - for standard input",
+                  file=sys.stderr)
             continue
-        if not os.access(file, os.R_OK):
-            print(f"negotrack: {clean(file)} cannot be read (permission denied)", file=sys.stderr)
-            status = 2
-            continue
-        catalog, problems = load_catalog(file)
+        file = source.name
+        catalog, problems = source.parse()
         if args.quotes and catalog is not None:
             from negotrack.store.quotes import check_quotes
 
