@@ -19,8 +19,6 @@ inside a sentence are kept as they are).
 from __future__ import annotations
 
 import bisect
-import email
-import email.policy
 import html.parser
 import os
 import re
@@ -125,6 +123,9 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _email_text(data: bytes, file: str) -> str:
+    import email  # only for mail: the package and its policies take ~30 ms to import
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.default)
     part = message.get_body(preferencelist=("plain", "html")) if message.is_multipart() or message.get_content_maintype() == "text" else None
     if part is None:
