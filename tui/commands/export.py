@@ -10,8 +10,9 @@ import argparse
 import os
 import sys
 
-from negotrack.store import load_catalog
 from negotrack.store.text import clean
+
+from ..inputs import InputError, read_input
 
 FORMATS = ("md", "csv", "json", "html")
 #: what `-o report.html` means when no --format is given
@@ -58,18 +59,18 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    file, out = args.file, args.output
-    if not os.path.isfile(file):
-        reason = "is a folder" if os.path.isdir(file) else "does not exist"
-        return _fail(f"{file} {reason}; pass the path of a catalog such as positions.yaml")
-    if not os.access(file, os.R_OK):
-        return _fail(f"{file} cannot be read (permission denied)")
+    out = args.output
+    try:
+        source = read_input(args.file)  # a path, - (standard input) or REV:PATH
+    except InputError as exc:
+        return _fail(f"{exc}; pass the path of a catalog such as positions.yaml, or - for standard input")
+    file = source.name
     if out is not None:
-        if same_file(file, out):
+        if source.path is not None and same_file(source.path, out):
             return _fail(f"refusing to write the export over the catalog itself ({out} is {file}); choose another -o")
         if os.path.isdir(out):
             return _fail(f"{out} is a folder; give -o the name of the file to write")
-    catalog, problems = load_catalog(file)
+    catalog, problems = source.parse()
     if catalog is None or problems:
         for problem in problems:
             print(clean(str(problem)), file=sys.stderr)
