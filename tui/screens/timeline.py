@@ -28,8 +28,8 @@ from .reading import STATUS_MARK, ReadingScroll, claim_text, round_name, status_
 MARKS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red")
 BARS = " ▁▂▃▄▅▆▇█"
-#: the narrowest and widest column a round gets in the chart
-MIN_COLUMN, MAX_COLUMN = 3, 30
+#: the narrowest column a round gets in the chart (the rounds share the rest of the width)
+MIN_COLUMN = 3
 #: the tick labels are up to `TICK_ROWS` rows apart (the rows between place values more
 #: finely), as long as the chart stays about `CHART_ROWS` high
 TICK_ROWS, CHART_ROWS = 3, 12
@@ -108,7 +108,7 @@ def chart(analysis: Analysis, demand_id: str, current: str | None, width: int) -
     here = catalog.round_index(current) if current in [r.id for r in rounds] else len(rounds) - 1
     room = max(width - label_width - 2, MIN_COLUMN)
     shown = window(len(rounds), here, room // MIN_COLUMN)
-    column = max(MIN_COLUMN, min(MAX_COLUMN, room // len(shown)))
+    column = max(MIN_COLUMN, room // len(shown))
     low, high = values[0], values[-1]
 
     def row_of(value: float) -> int:
@@ -147,9 +147,12 @@ def chart(analysis: Analysis, demand_id: str, current: str | None, width: int) -
         text.append(" " * (label_width + 2))
         for r in shown:
             rnd = rounds[r]
-            said = one_line(rnd.venue or rnd.id, column - 1) if line == "name" else date_label(rnd, column - 1)
-            if line == "name" and rnd.status != "reported":
-                said = one_line(said[: column - 2] + STATUS_MARK, column - 1)
+            if line == "date":
+                said = date_label(rnd, column - 1)
+            elif rnd.status != "reported" and column >= 5:
+                said = f"{one_line(rnd.venue or rnd.id, column - 3)} {STATUS_MARK}"
+            else:
+                said = one_line(rnd.venue or rnd.id, column - 1)
             text.append(said.center(column - 1)[: column - 1], style="bold reverse" if r == here else "")
             text.append(" ")
         text.append("\n")
