@@ -270,6 +270,9 @@ def test_right_to_left_catalog_text_is_isolated_everywhere_in_the_html() -> None
     assert all(iso for _, iso in pieces), [d for d, iso in pieces if not iso]
     # the outlet ending in Persian is followed by its date, in order
     assert "<b><bdi>Tehran Times خبرگزاری</bdi></b>, 2014-07-08" in html
+    # a range stays outside the unit's isolate: inside it, 10–20 would read 20–10
+    assert '<span class="text">10–20 <bdi>أسرى</bdi></span>' in html
+    assert '<td class="gap">7 <bdi>أسرى</bdi> (relative 0.70, apart)</td>' in html
     for text in parsed.svg_texts:
         if RTL.search(text):
             assert FSI in text and PDI in text, text
@@ -280,6 +283,7 @@ def test_right_to_left_catalog_text_is_isolated_in_markdown() -> None:
     text = to_markdown(catalog, analysis)
     assert f"[^tehran]: {FSI}Tehran Times خبرگزاری{PDI}, 2014-07-08, “Talks ␛\\[1m resume”." in text
     assert f"## r1 (2014-07-08, {FSI}الدوحة{PDI})" in text
+    assert f"| \\+ 10–20 {FSI}أسرى{PDI} | 7 {FSI}أسرى{PDI} (relative 0.70, apart) |" in text
     # isolates are always paired, and only around right-to-left text
     assert text.count(FSI) == text.count(PDI)
     assert FSI not in to_markdown(*load(EXPORT / "basic.yaml"))

@@ -73,14 +73,25 @@ def plain_number(n: int | float) -> str:
     return str(n)
 
 
+def position_parts(demand: Demand, position: Position | None) -> list[Part]:
+    """The stance (catalog text), or the value (ours) with its unit (catalog text);
+    `withdrawn` for a dropped demand. Apart, so that a unit in Arabic cannot turn `10–20`
+    into `20–10` around it."""
+    if position is None:
+        return []
+    if position.withdrawn:
+        return [("withdrawn", False)]
+    if position.value is not None:
+        parts: list[Part] = [(str(position.value), False)]
+        if demand.unit:
+            parts += [(" ", False), (demand.unit, True)]
+        return parts
+    return [(position.stance or "", True)]
+
+
 def position_text(demand: Demand, position: Position | None) -> str:
     """The stance, or the value with its unit; `withdrawn` for a dropped demand."""
-    if position is None:
-        return ""
-    shown = position.shown()
-    if position.value is not None and demand.unit and not position.withdrawn:
-        shown = f"{shown} {demand.unit}"
-    return shown
+    return plain(position_parts(demand, position))
 
 
 def party_label(party: Party) -> list[Part]:
@@ -88,14 +99,15 @@ def party_label(party: Party) -> list[Part]:
     return [(party.name, True)] if party.is_side else [(party.name, True), (f" ({party.role})", False)]
 
 
-def gap_text(demand: Demand, gap: Gap) -> str:
+def gap_parts(demand: Demand, gap: Gap) -> list[Part]:
     """The gap as a reader sees it: `0.33 ↘ (apart)`, `45,500 prisoners ↗ (relative 0.91, apart)`,
-    `0 (agreed), zone 3–5`, `one-sided` or ``. A numeric gap shows its relative share too,
+    `0 (agreed), zone 3–5`, `one-sided` or nothing. A numeric gap shows its relative share too,
     because the class and the trend follow it (FORMAT.md 1.1), not the gap in the unit."""
     agreement = gap.agreement.value if gap.agreement is not None else ""
     if gap.distance is None:
-        return agreement
-    text = _gap_value(demand, gap, relative=False)
+        return [(agreement, False)] if agreement else []
+    parts = _gap_value(demand, gap, relative=False)
+    text = ""
     if gap.trend is not None:
         text += f" {TREND_GLYPHS[gap.trend]}"
     notes = [f"relative {relative_text(gap)}"] if demand.kind == "number" and gap.distance and gap.relative is not None else []
@@ -104,7 +116,12 @@ def gap_text(demand: Demand, gap: Gap) -> str:
         text += f" ({', '.join(notes)})"
     if gap.zone is not None and gap.zone.is_range:
         text += f", zone {gap.zone}"
-    return text
+    return parts + ([(text, False)] if text else [])
+
+
+def gap_text(demand: Demand, gap: Gap) -> str:
+    """`gap_parts` as one plain string."""
+    return plain(gap_parts(demand, gap))
 
 
 def relative_text(gap: Gap) -> str:
@@ -123,21 +140,26 @@ def teller(catalog: Catalog, party: Party, account: Position | Report) -> Party 
     return next((p for p in catalog.parties if p.id == told), None)
 
 
-def claim_label(catalog: Catalog, account: Position | Report) -> str:
-    """`claim: per Hamas` for one side's account of another's stance, else ``."""
+def claim_parts(catalog: Catalog, account: Position | Report) -> list[Part]:
+    """`claim: per Hamas` for one side's account of another's stance, else nothing."""
     if not account.claim:
-        return ""
+        return []
     told = next((p for p in catalog.parties if p.id == account.according_to), None)
-    return f"claim: per {told.name}" if told is not None else "claim"
+    return [("claim: per ", False), (told.name, True)] if told is not None else [("claim", False)]
 
 
-def account_text(catalog: Catalog, party: Party, account: Position | Report) -> str:
-    """`according to Hamas (a senior official)`, `a senior official` or ``: who gave the account."""
+def claim_label(catalog: Catalog, account: Position | Report) -> str:
+    return plain(claim_parts(catalog, account))
+
+
+def account_parts(catalog: Catalog, party: Party, account: Position | Report) -> list[Part]:
+    """`according to Hamas (a senior official)`, `a senior official` or nothing: who gave the account."""
     told = teller(catalog, party, account)
     speaker = (account.speaker or "").strip()
     if told is None:
-        return speaker
-    return f"according to {told.name}" + (f" ({speaker})" if speaker else "")
+        return [(speaker, True)] if speaker else []
+    parts: list[Part] = [("according to ", False), (told.name, True)]
+    return parts + ([(" (", False), (speaker, True), (")", False)] if speaker else [])
 
 
 def claims_left_out(catalog: Catalog) -> int:
@@ -193,15 +215,18 @@ _FIELD = re.compile(r"\{(\w+)\}")
 _ENDED = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 
 
-def compose(template: str, **values: str) -> list[Part]:
-    """`template` with each `{name}` filled from `values`, as parts: the values are catalog text."""
+def compose(template: str, **values: str | list[Part]) -> list[Part]:
+    """`template` with each `{name}` filled from `values`, as parts: a string value is catalog
+    text, a list of parts goes in as it is."""
     parts: list[Part] = []
     at = 0
     for match in _FIELD.finditer(template):
         if match.start() > at:
             parts.append((template[at:match.start()], False))
         value = values[match.group(1)]
-        if value:
+        if isinstance(value, list):
+            parts += value
+        elif value:
             parts.append((value, True))
         at = match.end()
     if at < len(template):
@@ -261,13 +286,12 @@ def position_sentence(catalog: Catalog, party: Party, demand: Demand, cell: Cell
     speaker = (position.speaker or "").strip()
     values = {
         "who": party.name, "what": demand.title, "status": position.status or "",
-        "now": position_text(demand, position), "was": position_text(demand, previous),
+        "now": position_parts(demand, position), "was": position_parts(demand, previous),
         "teller": told.name if told is not None else "", "speaker": speaker,
-        "was_claim": claim_label(catalog, previous) if previous is not None else "",
     }
-    if values["was_claim"]:
+    if previous is not None and previous.claim:
         # the position moved from is itself another side's account: say so
-        values["was"] = f"{values['was']} ({values['was_claim']})"
+        values["was"] = [*values["was"], (" (", False), *claim_parts(catalog, previous), (")", False)]
     lead = ""
     if told is not None:
         lead = "According to {teller}" + (" ({speaker})" if speaker else "") + ", "
@@ -308,15 +332,15 @@ def _says(cell: Cell) -> bool:
     return cell.position is not None and cell.shift is not None and (cell.shift.changed or cell.resumed or cell.restated)
 
 
-def _gap_value(demand: Demand, gap: Gap, relative: bool = True) -> str:
-    shown = gap.shown(demand)
+def _gap_value(demand: Demand, gap: Gap, relative: bool = True) -> list[Part]:
+    parts: list[Part] = [(gap.shown(demand), False)]
     if demand.kind != "number":
-        return shown
+        return parts
     if demand.unit:
-        shown = f"{shown} {demand.unit}"
+        parts += [(" ", False), (demand.unit, True)]
     if relative and gap.distance and gap.relative is not None:
-        shown += f" (relative {relative_text(gap)})"
-    return shown
+        parts.append((f" (relative {relative_text(gap)})", False))
+    return parts
 
 
 def round_sentences(catalog: Catalog, analysis: Analysis, index: int) -> list[Sentence]:
@@ -354,7 +378,7 @@ def round_sentences(catalog: Catalog, analysis: Analysis, index: int) -> list[Se
 
 def disputed_sentence(catalog: Catalog, party: Party, demand: Demand, report: Report) -> list[Part]:
     """`South on Access: also reported as none at all, according to North (a note).`"""
-    account = account_text(catalog, party, report)
+    account = account_parts(catalog, party, report)
     note = report.note.strip() if report.note else ""
     template = ("{who} on {what}: also reported as {stance}" + (", {account}" if account else "")
                 + (" ({note})" if note else ""))

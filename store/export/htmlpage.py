@@ -20,8 +20,8 @@ from html import escape
 from ..analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, TREND_GLYPHS, Analysis, Cell, Shift
 from ..model import Catalog, Demand, Party, Round, Source
 from .common import (
-    CONTROLS, DISPUTED_GLYPH, GAP_NOTE, ROUND_STATUS_MEANINGS, Part, account_text, claim_label,
-    claims_note, control_name, disputed_sentence, full_stop, gap_text, party_label, position_text,
+    CONTROLS, DISPUTED_GLYPH, GAP_NOTE, ROUND_STATUS_MEANINGS, Part, account_parts, claim_parts,
+    claims_note, control_name, disputed_sentence, full_stop, gap_parts, party_label, position_parts,
     round_heading, round_sentences, safe_url, spell_controls,
 )
 from .svg import demand_chart, legend_marker, overlaps
@@ -75,7 +75,9 @@ blockquote { margin: .3rem 0 .3rem 1rem; color: var(--muted); }
 @media print {
   @page { margin: 14mm 12mm; }
   body { font-size: 10pt; max-width: none; padding: 0; }
-  nav { display: none; }
+  /* the contents, and the tables under the charts (which repeat the rounds below, for a
+     screen where a chart label cannot be hovered), are left off paper */
+  nav, div.series { display: none; }
   a { color: inherit; }
   .wide, .chart-box { overflow: visible; }
   table { font-size: 8.5pt; }
@@ -83,7 +85,7 @@ blockquote { margin: .3rem 0 .3rem 1rem; color: var(--muted); }
   thead { display: table-header-group; }
   tr, figure { break-inside: avoid; }
   h2, h3, figcaption { break-after: avoid; }
-  .chart { min-width: 0; width: 100%; max-width: 100%; }
+  .chart { min-width: 0; width: 100%; max-width: 36rem; }
 }
 """.strip()
 
@@ -116,6 +118,14 @@ def parts_html(parts: list[Part] | tuple[Part, ...]) -> str:
     return "".join(bdi(t) if catalog else text(t) for t, catalog in parts)
 
 
+def _capitalized(parts: list[Part]) -> list[Part]:
+    """`parts` opening with a capital letter, as the start of a sentence."""
+    if not parts:
+        return parts
+    first, catalog = parts[0]
+    return [(first[:1].upper() + first[1:], catalog), *parts[1:]]
+
+
 def _anchor(kind: str, ident: str) -> str:
     return attr(f"{kind}-{ident}")
 
@@ -145,7 +155,7 @@ def _cell(catalog: Catalog, demand: Demand, party: Party, cell: Cell, details: b
     glyph = SHIFT_GLYPHS[shift] if shift is not None else ""
     title = f"{shift.value}: {SHIFT_MEANINGS[shift]}" if shift is not None else ""
     body = [f'<span class="glyph" title="{attr(title)}">{text(glyph)}</span> '
-            f'<bdi class="text">{text(position_text(demand, position))}</bdi>']
+            f'<span class="text">{parts_html(position_parts(demand, position))}</span>']
     if shift is not Shift.CARRIED:
         if position.status:
             body.append(f' <span class="status">{text(position.status)}</span>')
@@ -154,12 +164,12 @@ def _cell(catalog: Catalog, demand: Demand, party: Party, cell: Cell, details: b
     if position.disputed:
         body.append(f' <span title="disputed">{DISPUTED_GLYPH}</span>')
     if position.claim:
-        body.append(f' <span class="claim">{CLAIM_GLYPH} {text(claim_label(catalog, position))}</span>')
+        body.append(f' <span class="claim">{CLAIM_GLYPH} {parts_html(claim_parts(catalog, position))}</span>')
     if shift is not Shift.CARRIED:
         if details:
-            account = account_text(catalog, party, position)
+            account = account_parts(catalog, party, position)
             if account and (not position.claim or position.speaker):
-                body.append(f'<span class="note">{text(account[:1].upper() + account[1:])}</span>')
+                body.append(f'<span class="note">{parts_html(_capitalized(account))}</span>')
             body.append(_source_refs(catalog, position.sources))
             if position.note:
                 body.append(f'<span class="note" dir="auto">{text(position.note)}</span>')
@@ -187,8 +197,8 @@ def _round(catalog: Catalog, analysis: Analysis, index: int, rnd: Round) -> list
             f'<thead><tr><th scope="col">Demand</th>{_party_heads(catalog)}<th scope="col">Gap</th></tr></thead>', "<tbody>"]
     for demand in catalog.demands:
         cells = "".join(_cell(catalog, demand, p, analysis.cell(rnd.id, p.id, demand.id)) for p in catalog.parties)
-        gap = gap_text(demand, analysis.gap(rnd.id, demand.id)) or "—"
-        out.append(f'<tr><th scope="row"><a href="#{_anchor("demand", demand.id)}">{bdi(demand.title)}</a></th>{cells}<td class="gap">{bdi(gap)}</td></tr>')
+        gap = parts_html(gap_parts(demand, analysis.gap(rnd.id, demand.id))) or "—"
+        out.append(f'<tr><th scope="row"><a href="#{_anchor("demand", demand.id)}">{bdi(demand.title)}</a></th>{cells}<td class="gap">{gap}</td></tr>')
     out += ["</tbody></table></div>", f"<h3>{'What was reported' if index == 0 else 'What was reported since the previous round'}</h3>", "<ul>"]
     sentences = round_sentences(catalog, analysis, index)
     # A sentence cites its sources only where they differ from the round's own.
@@ -209,13 +219,13 @@ def _round(catalog: Catalog, analysis: Analysis, index: int, rnd: Round) -> list
 def _series_table(catalog: Catalog, analysis: Analysis, demand: Demand) -> list[str]:
     """Every round's positions on one demand, written out in full: what the chart shows, for
     a reader who cannot hover over it (a phone, paper) and for a screen reader."""
-    out = [f'<div class="wide"><table class="series"><caption class="muted">{bdi(demand.title)}, round by round</caption>',
+    out = [f'<div class="wide series"><table class="series"><caption class="muted">{bdi(demand.title)}, round by round</caption>',
            f'<thead><tr><th scope="col">Round</th>{_party_heads(catalog)}<th scope="col">Gap</th></tr></thead>', "<tbody>"]
     for rnd in catalog.rounds:
         cells = "".join(_cell(catalog, demand, p, analysis.cell(rnd.id, p.id, demand.id), details=False) for p in catalog.parties)
-        gap = gap_text(demand, analysis.gap(rnd.id, demand.id)) or "—"
+        gap = parts_html(gap_parts(demand, analysis.gap(rnd.id, demand.id))) or "—"
         out.append(f'<tr><th scope="row"><a href="#{_anchor("round", rnd.id)}">{bdi(rnd.id)}</a> '
-                   f'<span class="muted">{rnd.date.isoformat()}</span>{_round_status(rnd)}</th>{cells}<td class="gap">{bdi(gap)}</td></tr>')
+                   f'<span class="muted">{rnd.date.isoformat()}</span>{_round_status(rnd)}</th>{cells}<td class="gap">{gap}</td></tr>')
     out.append("</tbody></table></div>")
     return out
 

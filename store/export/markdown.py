@@ -13,8 +13,8 @@ from ..analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, TREND_GLYPHS, 
 from ..model import Catalog, Demand, Source
 from ..text import clean, one_line
 from .common import (
-    DISPUTED_GLYPH, GAP_NOTE, ROUND_STATUS_MEANINGS, Part, cited_sources, claim_label, claims_note,
-    disputed_sentence, full_stop, gap_text, isolate, party_label, position_text, round_heading,
+    DISPUTED_GLYPH, GAP_NOTE, ROUND_STATUS_MEANINGS, Part, cited_sources, claim_parts, claims_note,
+    disputed_sentence, full_stop, gap_parts, isolate, party_label, position_parts, round_heading,
     round_sentences, safe_url,
 )
 
@@ -95,7 +95,7 @@ def _cell(catalog: Catalog, demand: Demand, cell: Cell) -> str:
     position = cell.position
     if position is None:
         return "—"
-    text = md(position_text(demand, position))
+    text = md_parts(position_parts(demand, position))
     if cell.shift is Shift.CARRIED:
         text = f"*{text}*" if text else text
     else:
@@ -106,7 +106,7 @@ def _cell(catalog: Catalog, demand: Demand, cell: Cell) -> str:
     if position.disputed:
         text += f" {DISPUTED_GLYPH}"
     if position.claim:
-        text += f" {CLAIM_GLYPH} {md(claim_label(catalog, position))}"
+        text += f" {CLAIM_GLYPH} {md_parts(claim_parts(catalog, position))}"
     mark = glyph(SHIFT_GLYPHS[cell.shift]) if cell.shift is not None else ""
     return f"{mark} {text}".strip()
 
@@ -154,7 +154,7 @@ def to_markdown(catalog: Catalog, analysis: Analysis) -> str:
         out.append("| --- " * (len(parties) + 2) + "|")
         for demand in catalog.demands:
             cells = [_cell(catalog, demand, analysis.cell(rnd.id, party.id, demand.id)) for party in parties]
-            gap = md(gap_text(demand, analysis.gap(rnd.id, demand.id))) or "—"
+            gap = md_parts(gap_parts(demand, analysis.gap(rnd.id, demand.id))) or "—"
             out.append(f"| {md(demand.title)} | " + " | ".join(cells) + f" | {gap} |")
         out += ["", legend_line(), ""]
         sentences = round_sentences(catalog, analysis, index)

@@ -16,7 +16,7 @@ from html import escape
 
 from ..analysis import Analysis
 from ..model import Catalog, Demand, Party, Round, Value
-from .common import gap_text, isolate, plain_number, position_text, spell_controls
+from .common import Part, gap_parts, isolate, plain_number, position_parts, spell_controls
 
 #: Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999")
@@ -50,6 +50,11 @@ def party_shape(index: int) -> str:
 def svg_text(text: str) -> str:
     """Catalog text for an SVG text or title: controls named, right-to-left text isolated, escaped."""
     return escape(isolate(spell_controls(text)), quote=True)
+
+
+def svg_parts(parts: list[Part]) -> str:
+    """Sentence parts for an SVG text or title: each catalog piece as `svg_text` makes it."""
+    return "".join(svg_text(t) if catalog else escape(t, quote=True) for t, catalog in parts)
 
 
 def _short(text: str, width: int = LABEL_CHARS) -> str:
@@ -246,12 +251,12 @@ def _party_series(catalog: Catalog, analysis: Analysis, demand: Demand, party: P
         y_low, y_high = axis.y(low) + offset, axis.y(high) + offset
         y = (y_low + y_high) / 2
         runs[-1].append((x, y))
-        label = (f"{isolate(spell_controls(party.name))}, {isolate(spell_controls(rnd.id))}: "
-                 f"{isolate(spell_controls(position_text(demand, position)))}" + (" (carried over)" if cell.carried else ""))
+        label = (f"{svg_text(party.name)}, {svg_text(rnd.id)}: {svg_parts(position_parts(demand, position))}"
+                 + (" (carried over)" if cell.carried else ""))
         if y_low != y_high:
             marks.append(f'<line x1="{x:.1f}" y1="{y_low:.1f}" x2="{x:.1f}" y2="{y_high:.1f}" stroke="{colour}" stroke-width="6" stroke-opacity="0.35"/>')
         fill = "#ffffff" if cell.carried else colour
-        marks.append(marker(shape, x, y, fill, colour, escape(label)))
+        marks.append(marker(shape, x, y, fill, colour, label))
     lines = [
         f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash} '
         f'points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in run)}"/>'
@@ -297,10 +302,9 @@ def _gap_strip(catalog: Catalog, analysis: Analysis, demand: Demand, top: float,
         if gap.relative is None:
             continue
         h = max(min(gap.relative, 1.0) * bar_height, 1.5)
-        label = gap_text(demand, gap)
         parts.append(
             f'<rect class="gap" x="{x - width / 2:.1f}" y="{top + bar_height - h:.1f}" width="{width:.1f}" height="{h:.1f}">'
-            f"<title>{svg_text(rnd.id)}: gap {svg_text(label)}</title></rect>"
+            f"<title>{svg_text(rnd.id)}: gap {svg_parts(gap_parts(demand, gap))}</title></rect>"
         )
         if i in shown:
             parts.append(
