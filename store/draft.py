@@ -292,7 +292,7 @@ def _demand_cues(demand: Demand, weak: set[str]) -> _DemandCues:
             near.update(NEAR_WORDS.get(s, ()))
         near |= {t.stem for t in tokens(described.get(name, "")) if t.text not in STOPWORDS and len(t.stem) > 2}
         negative = name.lower().startswith(("no ", "none", "without", "not "))
-        stances.append((name, key, near - set(key) - weak, negative))
+        stances.append((name, key, near - set(key) - weak - titled, negative))
         if len(stems) > 1:  # a one-word stance ("released") is too common to find a demand by
             phrases.append((stems, 1.2, f"stance `{name}`"))
     # near words of two stances tell neither apart

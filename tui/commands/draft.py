@@ -223,7 +223,8 @@ def merged_round(text: str, catalog: Catalog, round_id: str, draft: Draft, rende
             block[end:end] = new
     while block and not block[-1].strip():
         block.pop()
-    return "\n".join(block) + "\n"
+    # the round's own lines are printed as they are, but nothing in them may act on a terminal
+    return "\n".join(clean(line, newlines=False) for line in block) + "\n"
 
 
 # -- the command --------------------------------------------------------------------------------
