@@ -23,9 +23,11 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from bench.generate import generate
 from negotrack.store.history import History, doc_to_hash
+from negotrack.store.history_places import peek
 
 _RECORDED = re.compile(r"recorded snapshot (\d+) \(([0-9a-f]{7})\)")
 
@@ -52,7 +54,12 @@ def _record(catalog: str, db: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def _check(catalog: str, db: str, done: dict[int, str], report: Report, step: int) -> None:
+def _check(catalog: str, db: str, done: dict[int, str], report: Report, step: int,
+           seen: dict[int, Any] | None = None) -> None:
+    """Open the history and check it after a kill. Versions are rebuilt once each: `seen`
+    keeps the rows already checked, which must come back unchanged (blobs are immutable and
+    checked against their names when read), so a run of 150 kills does not rebuild 150² times."""
+    seen = {} if seen is None else seen
     history, warnings = History.open(catalog, db)
     with history:
         if warnings:
@@ -61,12 +68,19 @@ def _check(catalog: str, db: str, done: dict[int, str], report: Report, step: in
         for snapshot_id, short in done.items():
             if snapshot_id not in snapshots or not snapshots[snapshot_id].hash.startswith(short):
                 report.problems.append(f"kill {step}: snapshot {snapshot_id} ({short}), reported as recorded, is lost")
+        rows = (peek(db) or {}).get("snapshots", {})
         for info in snapshots.values():
+            row = rows.get(str(info.id))
+            if info.id in seen:
+                if row != seen[info.id]:
+                    report.problems.append(f"kill {step}: snapshot {info.id}, checked before, has changed")
+                continue
             try:
                 if doc_to_hash(history.version(info.id)) != info.hash:
                     report.problems.append(f"kill {step}: snapshot {info.id} rebuilds to another hash")
             except Exception as exc:  # noqa: BLE001 - any failure to rebuild is what this looks for
                 report.problems.append(f"kill {step}: snapshot {info.id} cannot be rebuilt: {exc}")
+            seen[info.id] = row
         report.snapshots = len(snapshots)
     leftovers = [n for n in os.listdir(os.path.dirname(db)) if n.endswith(".tmp")]
     if leftovers:
@@ -79,7 +93,7 @@ def run(folder: str, kills: int, size: str = "M", seed: int = 0, deadline: float
     catalog, db = os.path.join(folder, "positions.yaml"), os.path.join(folder, "history.json")
     text = generate(size, seed=seed)
     title = next(line for line in text.splitlines() if line.startswith("title:"))
-    report, done = Report(), {}
+    report, done, seen = Report(), {}, {}
 
     def write_version(n: int) -> None:
         with open(catalog, "w", encoding="utf-8") as fh:
@@ -108,7 +122,8 @@ def run(folder: str, kills: int, size: str = "M", seed: int = 0, deadline: float
         if found is not None:
             report.finished += 1
             done[int(found.group(1))] = found.group(2)
-        _check(catalog, db, done, report, step)
+        _check(catalog, db, done, report, step, seen)
+    _check(catalog, db, done, report, step)  # and once more rebuilding every version
     return report
 
 
