@@ -201,17 +201,14 @@ class _Index:
         for i, t in enumerate(toks):
             self.at.setdefault(t.stem, []).append(i)
 
-    def find(self, phrase: tuple[str, ...], lo: int = 0, hi: int | None = None) -> int | None:
+    def find(self, phrase: tuple[str, ...]) -> int | None:
         """Token index where `phrase` (stems in order, a few words apart at most) starts."""
-        hi = len(self.toks) if hi is None else hi
         if not phrase:
             return None
         for i in self.at.get(phrase[0], ()):
-            if i < lo or i >= hi:
-                continue
             pos, ok = i, True
             for s in phrase[1:]:
-                nxt = next((j for j in self.at.get(s, ()) if pos < j <= pos + 3 and j < hi), None)
+                nxt = next((j for j in self.at.get(s, ()) if pos < j <= pos + 3), None)
                 if nxt is None:
                     ok = False
                     break
@@ -755,7 +752,7 @@ class Drafter:
                     continue
                 cue_at = min(h[0] for h in clause_hits) if clause_hits else (picks[0].start if picks else min(h[0] for h in hits))
                 if demand.kind == "scale":
-                    stance, exact = self._stance(cues, toks, index, lo, hi, cue_at)
+                    stance, exact = self._stance(cues, toks, lo, hi, cue_at)
                     if stance is None:
                         continue
                     if not exact:
@@ -816,7 +813,7 @@ class Drafter:
             base.qualifier, reasons, tuple(guesses),
         )
 
-    def _stance(self, cues: _DemandCues, toks: list[Token], index: _Index, lo: int, hi: int, cue_at: int) -> tuple[str | None, bool]:
+    def _stance(self, cues: _DemandCues, toks: list[Token], lo: int, hi: int, cue_at: int) -> tuple[str | None, bool]:
         """The stance on the scale that the clause (else the sentence) names best, and whether
         all its own words were found (True) or only some, or near words."""
         for a, b in ((lo, hi), (0, len(toks))):
