@@ -53,7 +53,7 @@ async def test_opens_on_the_last_round_with_shift_glyphs():
         assert cell(app, "ratio", "alpha").startswith("← 5–13")  # further from beta's 3
         assert cell(app, "guarantees", "beta").startswith("✕ withdrawn")
         assert cell(app, "truce", "mediator").startswith("+ temporary")
-        assert cell(app, "truce", "beta").startswith("· temporary")  # carried, not empty
+        assert cell(app, "truce", "beta").startswith("·‡ temporary")  # carried, not empty; markers first
         assert "apart" in app.query_one(Matrix).get_cell("truce", GAP_KEY).plain
 
 
@@ -132,7 +132,7 @@ async def test_filter_by_demand_and_by_party_then_escape_clears():
     async with app_for(DASH).run_test(size=(120, 40)) as pilot:
         app = await started(pilot)
         matrix = app.query_one(Matrix)
-        await pilot.press("slash", *"ratio")
+        await pilot.press("slash", *"captive")
         assert matrix.row_count == 1
         await pilot.press("escape")
         assert matrix.row_count == 3
@@ -141,17 +141,33 @@ async def test_filter_by_demand_and_by_party_then_escape_clears():
         assert matrix.has_focus
 
 
+async def test_filter_finds_words_in_notes_quotes_and_sources_and_says_when_nothing_matches():
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        matrix = app.query_one(Matrix)
+        await pilot.press("slash", *"still reports")  # a disputed report's note, on the truce
+        assert [matrix.get_cell(d, "__demand__").plain for d in ("truce",)] == ["Truce"]
+        assert matrix.row_count == 1
+        await pilot.press("escape", "slash", *"wire two")  # a source's outlet: the positions citing it
+        assert matrix.row_count == 2  # truce and ratio in r2 cite Wire Two
+        await pilot.press("escape", "slash", *"zzzz")
+        assert matrix.row_count == 0
+        assert any("Nothing matches “zzzz”" in str(n.message) for n in app._notifications)
+        assert "filter: zzzz" in header(app)
+
+
 async def test_baseline_compares_against_the_pinned_round():
     async with app_for(DASH).run_test(size=(120, 40)) as pilot:
         app = await started(pilot)
         await pilot.press("home", "b", "end")
         assert app.baseline == "r1"
-        assert "vs baseline r1" in header(app)
-        # beta: pause (r1) -> temporary (r2, carried to r3): toward alpha's permanent
-        assert cell(app, "truce", "beta").startswith("→ temporary")
+        assert "vs baseline  r1" in header(app)
+        # beta: pause (r1) -> temporary (r2, carried to r3): toward alpha's permanent, and it says from what
+        assert cell(app, "truce", "beta").startswith("→‡ temporary\n")
+        assert "was: pause" in cell(app, "truce", "beta")
         await pilot.press("b")
         assert app.baseline is None
-        assert cell(app, "truce", "beta").startswith("· temporary")
+        assert cell(app, "truce", "beta") == "·‡ temporary"
 
 
 async def test_compare_two_rounds_from_the_dialog():
@@ -161,9 +177,13 @@ async def test_compare_two_rounds_from_the_dialog():
         await pilot.pause()
         assert (app.baseline, app.current_round_id()) == ("r1", "r2")
         await pilot.press("x")
+        assert type(app.screen).__name__ == "CompareDialog"
+        await pilot.press("enter", "enter")  # the offered rounds: the baseline and the current one
+        await pilot.pause()
         assert type(app.screen).__name__ == "CompareScreen"
+        assert (app.screen.first.id, app.screen.second.id) == ("r1", "r2")
         await pilot.press("escape")
-        assert not type(app.screen).__name__ == "CompareScreen"
+        assert app.screen is app.screen_stack[0]
 
 
 async def test_detail_pane_shows_quote_disputed_sources_and_history():
@@ -186,7 +206,6 @@ async def test_timeline_sources_and_help_screens():
         app = await started(pilot)
         await pilot.press("t")
         assert isinstance(app.screen, TimelineScreen)
-        assert app.screen.query_one("#timeline-table").row_count == 3
         await pilot.press("escape", "s")
         assert type(app.screen).__name__ == "SourcesScreen"
         await pilot.press("escape", "question_mark")
@@ -198,11 +217,18 @@ async def test_timeline_sources_and_help_screens():
 async def test_command_palette_offers_actions_and_go_to_round():
     async with app_for(DASH).run_test(size=(120, 40)) as pilot:
         app = await started(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
-        assert "Go to round: r1" in commands and "Timeline" in commands
-        commands["Go to round: r1"].callback()
+        # rounds by date, found by their venue and title; each action once
+        assert "Go to round: 2024-01-10 Doha Talks open" in commands and "Timeline" in commands
+        assert titles.count("Next round") == 1 and titles.count("Previous round") == 1
+        commands["Go to round: 2024-01-10 Doha Talks open"].callback()
         await pilot.pause()
         assert app.current_round_id() == "r1"
+        commands["Go to demand: Guarantees"].callback()
+        commands["Go to party: Beta"].callback()
+        await pilot.pause()
+        assert app.query_one(Matrix).selected() == ("guarantees", "beta")
 
 
 async def test_error_screen_then_dashboard_once_the_file_is_fixed(tmp_path):

@@ -1,15 +1,18 @@
-"""The negotrack dashboard: the matrix of positions for one round at a time."""
+"""The negotrack dashboard: the matrix of positions for one round at a time.
+
+Where the user is lives in one immutable `ViewState` (tui/state.py); the actions (tui/actions.py)
+turn keys into its transitions, and this module loads the catalog and renders the state.
+"""
 
 from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
 from textual import events, on, work
-from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
@@ -26,11 +29,13 @@ from negotrack.store.model import Catalog, Demand, Party
 from negotrack.store.problems import Problem
 from negotrack.store.text import one_line
 
+from . import prefs
+from .actions import Actions, Selection
 from .crash import crash_report
-from .editor import open_editor
 from .present import edit_history_lines, legend
 from .session import Opening, Session
-from .view import Place, change_places, next_change, visible
+from .state import ViewState
+from .view import Place, change_places, visible
 from .widgets.matrix import Matrix, MatrixView
 from .widgets.panels import Banner, DetailPane, RoundHeader
 
@@ -42,39 +47,39 @@ PREFETCH_DELAY = 0.03
 FREEZE_DELAY = 0.1
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Where the user is, by id, so that it survives reloads, filters and round changes."""
-
-    round_id: str | None = None
-    demand_id: str | None = None
-    party_id: str | None = None
-
-
-class NegotrackApp(App[int]):
+class NegotrackApp(Actions, App[int]):
     """Shows a catalog round by round; reloads it when the file changes."""
 
     CSS_PATH = "negotrack.tcss"
     TITLE = "negotrack"
     AUTO_FOCUS = "#matrix"
 
+    # The footer shows a few keys with a short description, to fit 80 columns; the help screen
+    # and the palette show every key, with the longer description in the tooltip where the
+    # footer's is short.
     BINDINGS = [
-        Binding("right_square_bracket", "round(1)", "Next round", key_display="]"),
-        Binding("left_square_bracket", "round(-1)", "Prev round", key_display="["),
+        Binding("right_square_bracket", "round(1)", "Next", key_display="]", tooltip="Next round"),
+        Binding("left_square_bracket", "round(-1)", "Prev", key_display="[", tooltip="Previous round"),
         Binding("greater_than_sign", "round(1)", "Next round", show=False),
         Binding("less_than_sign", "round(-1)", "Prev round", show=False),
-        # priority: no widget's Home/End may take these from the rounds (except the filter's, see check_action)
+        # priority: no widget's Home/End may take these from the rounds (check_action keeps them
+        # for the filter's caret and away from the screens on top)
         Binding("home", "first_round", "First round", show=False, priority=True),
         Binding("end", "last_round", "Last round", show=False, priority=True),
-        Binding("n", "next_change(1)", "Next change"),
+        Binding("n", "next_change(1)", "Change", tooltip="Next changed cell, across rounds"),
         Binding("N", "next_change(-1)", "Prev change", show=False),
-        Binding("c", "toggle_changed", "Changed only"),
+        Binding("c", "toggle_changed", "Changed only", show=False),
+        Binding("a", "toggle_claims", "Claims", show=False),
         Binding("t", "timeline", "Timeline"),
+        Binding("r", "round_account", "Round account", show=False),
         Binding("d", "toggle_detail", "Detail"),
-        Binding("b", "toggle_baseline", "Baseline"),
+        Binding("z", "zoom", "Zoom", show=False),
+        Binding("plus", "widen(1)", "Widen column", key_display="+", show=False),
+        Binding("minus", "widen(-1)", "Narrow column", key_display="-", show=False),
+        Binding("b", "toggle_baseline", "Baseline", show=False),
         Binding("x", "compare", "Compare", show=False),
         Binding("s", "sources", "Sources", show=False),
-        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("slash", "filter", "Filter", key_display="/", show=False),
         Binding("e", "edit", "Edit", show=False),
         Binding("E", "errors", "Errors", show=False),
         Binding("w", "whats_new", "What's new", show=False),
@@ -103,20 +108,28 @@ class NegotrackApp(App[int]):
             self.opening = opening
             self.warnings = warnings
 
+    class Unclaimed(Message):
+        """The analysis without claims is ready (computed the first time `a` hides them)."""
+
+        def __init__(self, analysis: Analysis, changes: list[Place]) -> None:
+            super().__init__()
+            self.analysis = analysis
+            self.changes = changes
+
     def __init__(self, path: str, db_path: str | None = None, history: bool = True, watch: bool = True) -> None:
         super().__init__()
         self.path = os.path.abspath(path)
         self.db_path = db_path
         self.history_enabled = history
         self.watch_enabled = watch
+        #: the analysis with claims counted, and (once asked for) the one without
         self.analysis: Analysis | None = None
+        self._unclaimed: tuple[Analysis, list[Place]] | None = None
         self.problems: list[Problem] = []
-        self.round_index = 0
-        self.baseline: str | None = None
-        self.filter_text = ""
-        self.changed_only = False
-        self.selection = Selection()
-        self._changes: list[tuple[int, int, int]] = []
+        self.state = ViewState(widths=prefs.load_widths(self.path))
+        #: the changed cells `n` visits: of the analysis with claims, and of the one shown
+        self._all_changes: list[Place] = []
+        self._changes: list[Place] = []
         self.session = Session(self.path, db_path) if history else None
         self._opened = False
         #: what changed since the last visit, from the history (empty without it)
@@ -125,9 +138,40 @@ class NegotrackApp(App[int]):
         self._seen_at: str | None = None
         self._save_timer: Timer | None = None
         self._prefetch_timer: Timer | None = None
-        self._first_selection: Selection | None = None
+        self._first_state: ViewState | None = None
+        #: None: the detail pane follows the window's width; True/False: the user chose (`d`)
+        self.detail_wanted: bool | None = None
         #: set once the history has recorded the first load (tests and benchmarks wait on it)
         self.history_ready = False
+        theme = prefs.load_theme()
+        if theme and theme in self.available_themes:
+            self.theme = theme
+
+    # -- the state, as the rest of the app and the tests read it ---------------------------
+
+    @property
+    def round_index(self) -> int:
+        catalog = self.catalog
+        return self.state.round_index(catalog) if catalog is not None else 0
+
+    @property
+    def baseline(self) -> str | None:
+        return self.state.baseline
+
+    @property
+    def selection(self) -> Selection:
+        return Selection(self.state.round_id, self.state.demand_id, self.state.party_id)
+
+    @property
+    def catalog(self) -> Catalog | None:
+        return self.analysis.catalog if self.analysis is not None else None
+
+    @property
+    def shown_analysis(self) -> Analysis | None:
+        """The analysis the screen shows: with claims, or without them when `a` hid them."""
+        if not self.state.claims and self._unclaimed is not None:
+            return self._unclaimed[0]
+        return self.analysis
 
     # -- layout -----------------------------------------------------------------------
 
@@ -137,7 +181,7 @@ class NegotrackApp(App[int]):
         with Horizontal(id="body"):
             yield Matrix(id="matrix")
             yield DetailPane(id="detail")
-        yield Input(placeholder="filter demands and parties (Enter keeps, Esc clears)", id="filter")
+        yield Input(placeholder="filter: demands, parties, stances, notes, quotes, sources (Enter keeps, Esc clears)", id="filter")
         yield Static(legend(compact=True), id="legend")
         yield Footer()
 
@@ -153,17 +197,23 @@ class NegotrackApp(App[int]):
     def on_resize(self, event: events.Resize) -> None:
         # the event's size: the app's own is still the old one here. The matrix and the
         # header follow their own new sizes (their on_resize).
-        self.screen.set_class(event.size.width < NARROW, "-narrow")
+        narrow = event.size.width < NARROW
+        self.screen_stack[0].set_class(narrow, "-narrow")
+        self._place_detail(narrow)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Home and End are priority bindings for rounds, but in the filter they move the caret
-        if action in ("first_round", "last_round") and isinstance(self.focused, Input):
-            return False
-        return True
+    def _place_detail(self, narrow: bool | None = None) -> None:
+        """The detail pane shows beside a wide matrix, and under a narrow one only when asked."""
+        if narrow is None:
+            narrow = self.size.width < NARROW
+        wanted = self.detail_wanted if self.detail_wanted is not None else not narrow
+        try:
+            self.screen_stack[0].query_one(DetailPane).display = wanted
+        except (NoMatches, IndexError):
+            pass
 
-    @property
-    def catalog(self) -> Catalog | None:
-        return self.analysis.catalog if self.analysis is not None else None
+    def watch_theme(self, theme: str) -> None:
+        if self.is_running:
+            prefs.save_theme(theme)
 
     # -- loading and watching ---------------------------------------------------------------
 
@@ -186,6 +236,11 @@ class NegotrackApp(App[int]):
             self.session = None
         self._opened = True
         self.post_message(self.Remembered(opening, tuple(warnings)))
+
+    @work(thread=True, exclusive=True, group="unclaimed", exit_on_error=False)
+    def analyse_without_claims(self, analysis: Analysis) -> None:
+        unclaimed = analyze(analysis.catalog, claims=False)
+        self.post_message(self.Unclaimed(unclaimed, change_places(unclaimed)))
 
     @work(exclusive=True, group="watch", exit_on_error=False)
     async def watch_catalog(self) -> None:
@@ -224,6 +279,15 @@ class NegotrackApp(App[int]):
         self._install(message.analysis, message.changes)
         self.set_timer(FREEZE_DELAY, self._freeze_heap)  # after the frame with the new data
 
+    def on_negotrack_app_unclaimed(self, message: Unclaimed) -> None:
+        if self.analysis is None or message.analysis.catalog is not self.analysis.catalog:
+            return  # a reload came in meanwhile; the next toggle asks again
+        self._unclaimed = (message.analysis, message.changes)
+        if not self.state.claims:
+            self._changes = message.changes
+            self.refresh_view()
+            self._update_detail()
+
     @staticmethod
     def _freeze_heap() -> None:
         """Keep the cyclic collector from walking the catalog and its analysis, which live
@@ -250,13 +314,12 @@ class NegotrackApp(App[int]):
         view = opening.view
         self.whats_new, self.fresh, self._seen_at = opening.whats_new, opening.fresh, view.seen_at if view else None
         catalog = self.catalog
-        if catalog is not None and view is not None and self.selection == self._first_selection:
+        if catalog is not None and view is not None and self.state == self._first_state:
             # the user has not moved yet: take them back to where they left off
             if view.round_id in [r.id for r in catalog.rounds]:
-                self.round_index = catalog.round_index(view.round_id)
+                self.state = self.state.at_round(catalog, catalog.round_index(view.round_id))
             self.refresh_view()
-            self.query_one(Matrix).select(view.demand_id, view.party_id)
-            self._update_detail()
+            self._select(view.demand_id, view.party_id)
         elif catalog is not None:
             self.refresh_view()
         if opening.fresh:
@@ -265,6 +328,7 @@ class NegotrackApp(App[int]):
                         title="What's new", timeout=8, markup=False)
 
     def _show_banner(self) -> None:
+        """The first error whole, where it is as `validate` says it (FILE:LINE:COL), and the count."""
         banner = self.query_one(Banner)
         if not self.problems:
             banner.display = False
@@ -272,32 +336,26 @@ class NegotrackApp(App[int]):
         first = self.problems[0]
         count = len(self.problems)
         text = Text("⚠ ", style="bold")
-        text.append(f"{count} error{'s' if count != 1 else ''} in the saved file; showing the last good version. ")
-        text.append(f"line {first.line}: {one_line(first.message, 120)}")
-        text.append("  (E: all errors)", style="bold")
+        text.append(f"{count} error{'s' if count != 1 else ''} in the saved file; showing the last good version.  ")
+        text.append("E lists them all.", style="bold")
+        text.append("\n")
+        text.append(f"{one_line(os.path.basename(first.file))}:{first.line}:{first.column}: ", style="bold")
+        text.append(one_line(first.message))
         banner.update(text)
         banner.display = True
 
     def _install(self, analysis: Analysis, changes: list[Place]) -> None:
         """Show a new analysis, keeping the round and cell the user was on (by id)."""
-        previous = self.selection
         self.analysis = analysis
-        catalog = analysis.catalog
-        ids = [r.id for r in catalog.rounds]
-        if previous.round_id in ids:
-            self.round_index = ids.index(previous.round_id)
-        elif previous.round_id is None:
-            self.round_index = max(len(ids) - 1, 0)
-        else:
-            self.round_index = min(self.round_index, max(len(ids) - 1, 0))
-        if self.baseline not in ids:
-            self.baseline = None
-        self._changes = changes
+        self._unclaimed = None
+        self._all_changes = self._changes = changes
+        self.state = self.state.fit(analysis.catalog)
+        if not self.state.claims:
+            self.analyse_without_claims(analysis)
         self.refresh_view()
-        self.query_one(Matrix).select(previous.demand_id, previous.party_id)
-        self._update_detail()
-        if self._first_selection is None:
-            self._first_selection = self.selection
+        self._select(self.state.demand_id, self.state.party_id)
+        if self._first_state is None:
+            self._first_state = self.state
 
     # -- what the screen shows -----------------------------------------------------------------
 
@@ -309,42 +367,57 @@ class NegotrackApp(App[int]):
 
     def _visible(self) -> tuple[tuple[Demand, ...], tuple[Party, ...]]:
         assert self.catalog is not None
-        return visible(self.catalog, self.filter_text)
+        return visible(self.catalog, self.state.filter_text)
 
     def shifts(self, rid: str | None = None) -> dict[tuple[str, str], Shift | None]:
         """Shifts of a round (the current one by default) against the previous report, or
         against the baseline."""
-        analysis, rid = self.analysis, rid or self.current_round_id()
+        analysis, rid = self.shown_analysis, rid or self.current_round_id()
         assert analysis is not None and rid is not None
-        if self.baseline is not None and self.baseline != rid:
-            return analysis.compare(self.baseline, rid)
+        baseline = self.state.baseline
+        if baseline is not None and baseline != rid:
+            return analysis.compare(baseline, rid)
         return {(p.id, d.id): analysis.cell(rid, p.id, d.id).shift
                 for d in analysis.catalog.demands for p in analysis.catalog.parties}
 
     def matrix_view(self, index: int) -> MatrixView:
         """What the matrix shows for round `index` under the current filter, baseline and marks."""
-        analysis = self.analysis
+        analysis = self.shown_analysis
         assert analysis is not None
         rid = analysis.catalog.rounds[index].id
         demands, parties = self._visible()
         shifts = self.shifts(rid)
-        if self.changed_only:
+        if self.state.changed_only:
             demands = tuple(d for d in demands if any(
                 (s := shifts.get((p.id, d.id))) is not None and s.changed for p in parties))
         fresh = frozenset((p, d) for r, p, d in self.fresh if r == rid)
-        basis = self.baseline if self.baseline != rid else None
-        return MatrixView(analysis, rid, shifts, demands, parties, fresh, basis)
+        basis = self.state.baseline if self.state.baseline != rid else None
+        return MatrixView(analysis, rid, shifts, demands, parties, fresh, basis, self.state.widths)
+
+    def marks(self) -> tuple[str, ...]:
+        """The modes the header reminds the user of."""
+        marks = []
+        if self.state.changed_only:
+            marks.append("changed only")
+        if not self.state.claims:
+            marks.append("claims hidden")
+        if self.state.filter_text.strip():
+            marks.append(f"filter: {one_line(self.state.filter_text.strip(), 20)}")
+        return tuple(marks)
 
     def refresh_view(self) -> None:
-        analysis, rid = self.analysis, self.current_round_id()
+        analysis, rid = self.shown_analysis, self.current_round_id()
         if analysis is None:
             return
-        header, matrix = self.query_one(RoundHeader), self.query_one(Matrix)
+        try:
+            header, matrix = self.screen_stack[0].query_one(RoundHeader), self.screen_stack[0].query_one(Matrix)
+        except (NoMatches, IndexError):
+            return
         if rid is None:
             header.update(Text("This catalog has no rounds yet: add one under `rounds:`.", style="bold"))
             return
         selected = matrix.selected()
-        header.show(analysis.catalog, self.round_index, self.baseline)
+        header.show(analysis.catalog, self.round_index, self.state.baseline, self.marks())
         matrix.show(self.matrix_view(self.round_index))
         matrix.select(*selected)
         # once this frame is out, draw the rounds either side while the user reads
@@ -372,15 +445,19 @@ class NegotrackApp(App[int]):
         except (NoMatches, ScreenStackError):  # a highlight that arrives while the app shuts down
             pass
 
+    def _select(self, demand_id: str | None, party_id: str | None) -> None:
+        self.screen_stack[0].query_one(Matrix).select(demand_id, party_id)
+        self._update_detail()
+
     def _update_detail(self, after_frame: bool = False) -> None:
         """Note where the user is and show the selected cell in the detail pane; with
         `after_frame`, the pane is drawn once the frame with the new matrix is out (a round
         switch: the matrix first, the pane one frame later)."""
-        analysis, rid = self.analysis, self.current_round_id()
+        analysis, rid = self.shown_analysis, self.current_round_id()
         if analysis is None or rid is None:
             return
-        demand_id, party_id = self.query_one(Matrix).selected()
-        self.selection = Selection(rid, demand_id or self.selection.demand_id, party_id)
+        demand_id, party_id = self.screen_stack[0].query_one(Matrix).selected()
+        self.state = self.state.select(demand_id, party_id)
         if after_frame:
             self.call_after_refresh(self._show_detail)
         else:
@@ -388,18 +465,20 @@ class NegotrackApp(App[int]):
         self._schedule_save()
 
     def _show_detail(self) -> None:
-        analysis, selection = self.analysis, self.selection
-        if analysis is None or selection.round_id != self.current_round_id():
+        analysis, state = self.shown_analysis, self.state
+        if analysis is None or state.round_id != self.current_round_id():
             return  # moved on since this was scheduled: a newer call shows the right cell
         try:
-            detail, matrix = self.query_one(DetailPane), self.query_one(Matrix)
-        except (NoMatches, ScreenStackError):  # another screen is on top, or the app is closing
+            detail, matrix = self.screen_stack[0].query_one(DetailPane), self.screen_stack[0].query_one(Matrix)
+        except (NoMatches, IndexError):  # the app is closing
             return
         if detail.display:
             demand_id, party_id = matrix.selected()
-            detail.show(analysis, selection.round_id, demand_id, party_id)
+            basis = state.basis()
+            shift = self.shifts().get((party_id, demand_id)) if basis and party_id else False
+            detail.show(analysis, state.round_id, demand_id, party_id, basis=basis, shift=shift)
             if self.session is not None and demand_id and party_id:
-                self.load_cell_history(selection.round_id, party_id, demand_id)
+                self.load_cell_history(state.round_id, party_id, demand_id)
 
     @work(thread=True, exclusive=True, group="cell-history", exit_on_error=False)
     def load_cell_history(self, round_id: str, party_id: str, demand_id: str) -> None:
@@ -409,10 +488,13 @@ class NegotrackApp(App[int]):
         self.call_from_thread(self._show_cell_history, (round_id, party_id, demand_id), versions)
 
     def _show_cell_history(self, key: tuple[str, str, str], versions: list) -> None:
-        analysis = self.analysis
-        if analysis is None or key != (self.selection.round_id, self.selection.party_id, self.selection.demand_id):
+        analysis, state = self.shown_analysis, self.state
+        if analysis is None or key != (state.round_id, state.party_id, state.demand_id):
             return  # the user has moved on
-        self.query_one(DetailPane).show(analysis, key[0], key[2], key[1], extra=edit_history_lines(versions))
+        basis = state.basis()
+        shift = self.shifts().get((key[1], key[2])) if basis else False
+        self.screen_stack[0].query_one(DetailPane).show(analysis, key[0], key[2], key[1], extra=edit_history_lines(versions),
+                                                        basis=basis, shift=shift)
 
     def _schedule_save(self) -> None:
         """Remember where the user is, at most once a second and never on the UI thread."""
@@ -437,180 +519,11 @@ class NegotrackApp(App[int]):
                 pass
             self.session.close()
 
-    # -- actions ------------------------------------------------------------------------
-
-    def _go_to_round(self, index: int) -> None:
-        catalog = self.catalog
-        if catalog is None or not catalog.rounds:
-            return
-        index = max(0, min(index, len(catalog.rounds) - 1))
-        if index == self.round_index:
-            self.bell()
-            return
-        self.round_index = index
-        self.refresh_view()
-        self._update_detail(after_frame=True)
-
-    def action_round(self, delta: int) -> None:
-        self._go_to_round(self.round_index + delta)
-
-    def action_first_round(self) -> None:
-        self._go_to_round(0)
-
-    def action_last_round(self) -> None:
-        self._go_to_round(len(self.catalog.rounds) - 1 if self.catalog else 0)
-
-    def action_next_change(self, direction: int) -> None:
-        if self.analysis is None or not self._changes:
-            self.notify("No changes in this catalog.", markup=False)
-            return
-        matrix = self.query_one(Matrix)
-        demand_id, party_id = matrix.selected()
-        catalog = self.analysis.catalog
-        rows = [d.id for d in catalog.demands]
-        cols = [p.id for p in catalog.parties]
-        here = (self.round_index, rows.index(demand_id) if demand_id else -1,
-                cols.index(party_id) if party_id else (-1 if direction > 0 else len(cols)))
-        visible_d, visible_p = (set(x.id for x in v) for v in self._visible())
-        candidates = [c for c in self._changes if rows[c[1]] in visible_d and cols[c[2]] in visible_p]
-        target = next_change(candidates, here, direction)
-        if target is None:
-            self.notify("No more changes " + ("after" if direction > 0 else "before") + " this cell.", markup=False)
-            return
-        if target[0] != self.round_index:
-            self.round_index = target[0]
-            self.refresh_view()
-        matrix.select(rows[target[1]], cols[target[2]])
-        self._update_detail()
-
-    def action_toggle_changed(self) -> None:
-        self.changed_only = not self.changed_only
-        self.notify("Showing changed demands only." if self.changed_only else "Showing every demand.", markup=False)
-        self.refresh_view()
-
-    def action_toggle_detail(self) -> None:
-        detail = self.query_one(DetailPane)
-        detail.display = not detail.display
-        self._update_detail()
-
-    def action_toggle_baseline(self) -> None:
-        rid = self.current_round_id()
-        if rid is None:
-            return
-        self.baseline = None if self.baseline is not None else rid
-        self.notify(f"Baseline pinned: {rid}." if self.baseline else "Baseline cleared: comparing with the previous report.", markup=False)
-        self.refresh_view()
-
-    def set_comparison(self, base_id: str, round_id: str) -> None:
-        """Compare `round_id` against `base_id` (used by the compare dialog)."""
-        assert self.catalog is not None
-        self.baseline = base_id
-        self.round_index = self.catalog.round_index(round_id)
-        self.refresh_view()
-        self._update_detail()
-
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value
-        self.refresh_view()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.query_one(Matrix).focus()
-
-    def key_escape(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.display:
-            box.value = ""
-            box.display = False
-            self.query_one(Matrix).focus()
-
-    def action_timeline(self) -> None:
-        from .screens.timeline import TimelineScreen
-
-        demand_id, _ = self.query_one(Matrix).selected()
-        if self.analysis is not None and demand_id is not None:
-            self.push_screen(TimelineScreen(self.analysis, demand_id, self.current_round_id()))
-
-    def action_sources(self) -> None:
-        from .screens.sources import SourcesScreen
-
-        if self.analysis is not None:
-            self.push_screen(SourcesScreen(self.analysis.catalog))
-
-    def action_compare(self) -> None:
-        from .screens.compare import CompareScreen
-
-        if self.catalog is not None and len(self.catalog.rounds) > 1:
-            self.push_screen(CompareScreen(self.catalog, self.baseline, self.current_round_id()))
-
-    def action_errors(self) -> None:
-        from .screens.errors import ErrorScreen
-
-        if self.problems:
-            self.push_screen(ErrorScreen(self.path, self.problems, dismissable=True))
-
-    def action_whats_new(self) -> None:
-        from .screens.whats_new import WhatsNewScreen
-
-        def jump(target: tuple[str, str, str] | None) -> None:
-            if target is not None and self.catalog is not None:
-                round_id, party_id, demand_id = target
-                if round_id in [r.id for r in self.catalog.rounds]:
-                    self.round_index = self.catalog.round_index(round_id)
-                    self.refresh_view()
-                    # after the dialog has gone and the table has its focus back
-                    self.call_after_refresh(self._select, demand_id, party_id)
-
-        if self.session is None:
-            self.notify("History is off (--no-history): nothing to compare with.", markup=False)
-            return
-        self.push_screen(WhatsNewScreen(self.whats_new, self._seen_at), jump)
-
-    def _select(self, demand_id: str, party_id: str) -> None:
-        self.query_one(Matrix).select(demand_id, party_id)
-        self._update_detail()
-
-    def action_help(self) -> None:
-        from .screens.help import HelpScreen
-
-        self.push_screen(HelpScreen())
-
-    def action_edit(self) -> None:
-        line = 1
-        analysis, rid = self.analysis, self.current_round_id()
-        demand_id, party_id = self.query_one(Matrix).selected()
-        if analysis is not None and rid and demand_id:
-            if party_id:
-                position = analysis.cell(rid, party_id, demand_id).position
-                line = position.line if position is not None else analysis.catalog.rounds[self.round_index].line
-            else:
-                line = analysis.catalog.demand(demand_id).line
-        elif self.problems:
-            line = self.problems[0].line
-        problem = open_editor(self, self.path, line)
-        if problem is not None:
-            self.notify(problem, severity="warning", markup=False)
-            return
-        self.reload()
-
     def get_system_commands(self, screen: Screen):  # noqa: ANN201 - an iterable of SystemCommand
+        from .palette import system_commands
+
         yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
-            assert isinstance(binding, Binding)
-            if binding.action not in ("quit",):
-                yield SystemCommand(binding.description, f"key: {binding.key_display or binding.key}",
-                                    lambda action=binding.action: self.run_action(action))
-        if self.catalog is not None:
-            for i, rnd in enumerate(self.catalog.rounds):
-                label = " ".join(x for x in (rnd.date.isoformat(), rnd.venue or "", rnd.title or "") if x)
-                yield SystemCommand(f"Go to round: {one_line(rnd.id, 40)}", one_line(label, 80),
-                                    lambda i=i: self._go_to_round(i))
+        yield from system_commands(self)
 
     # -- never a traceback for the user ----------------------------------------------------------
 

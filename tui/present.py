@@ -6,10 +6,13 @@ typed and control characters are shown, never sent to the terminal.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from rich.cells import cell_len, chop_cells
 from rich.style import Style
 from rich.text import Text
 
-from negotrack.store.analysis import SHIFT_GLYPHS, TREND_GLYPHS, Agreement, Cell, Gap, Shift
+from negotrack.store.analysis import CLAIM_GLYPH, SHIFT_GLYPHS, TREND_GLYPHS, Agreement, Cell, Gap, Shift, Trend
 from negotrack.store.model import Demand, Position, Value
 from negotrack.store.text import clean, one_line
 
@@ -56,33 +59,113 @@ def position_text(demand: Demand, position: Position | None, unit: bool = True) 
 Pieces = tuple[tuple[str, "str | Style"], ...]
 
 
-def cell_pieces(demand: Demand, cell: Cell, shift: Shift | None, width: int) -> Pieces:
-    """A matrix cell: shift glyph, then the position shortened to `width`, then ‡ if disputed
-    (`Text.assemble(*pieces)` makes it Text).
+class CellContent(NamedTuple):
+    """What a matrix cell says, before it is wrapped to a width.
 
-    The glyph's style (the shift's) runs under the whole cell; the body adds dim when carried
-    over, strike when withdrawn."""
-    if cell.position is None:
-        return (("—", "dim"),)
-    glyph = SHIFT_GLYPHS.get(shift, " ") if shift is not None else " "
-    body = one_line(position_text(demand, cell.position, unit=False), max(width - 2, 4))
+    `markers` come first and are never cut (fresh ★, the shift glyph, disputed ‡, claim »);
+    `body` is the position; `was` what it moved from, shown dimmed under it.
+    """
+
+    markers: Pieces
+    body: str
+    style: str
+    was: str | None = None
+
+    @property
+    def marker_width(self) -> int:
+        return sum(len(text) for text, _ in self.markers)
+
+    def natural_width(self) -> int:
+        """Cells on one line, without wrapping (the was-line included)."""
+        width = cell_len(self.body)
+        if self.was is not None:
+            width = max(width, cell_len(self.was))
+        return self.marker_width + width
+
+    def plain(self) -> str:
+        text = "".join(t for t, _ in self.markers) + self.body
+        return text if self.was is None else f"{text}\n{self.was}"
+
+
+EMPTY_CELL = CellContent((), "—", "dim")
+
+
+def wrap(text: str, width: int, max_lines: int) -> list[str]:
+    """`text` on at most `max_lines` lines of at most `width` cells, broken between words
+    (a word longer than a line, or a run of CJK with no spaces, is broken between characters);
+    the last line ends in `…` when something was left out."""
+    width = max(width, 1)
+    if cell_len(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while cell_len(word) > width:
+            head, *_ = chop_cells(word, width)
+            lines.append(head)
+            word = word[len(head):]
+        line = word
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and cell_len(last) + 1 > width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines
+
+
+
+def cell_content(demand: Demand, cell: Cell, shift: Shift | None, before: Position | None = None,
+                 fresh: bool = False) -> CellContent:
+    """A matrix cell: its markers, the position, and what it moved from.
+
+    `before` is the position the shift is measured from (the previous report, or the
+    baseline's); the cell says "was: …" under a position that changed from one. The glyph's
+    style (the shift's) runs under the whole cell; the body adds dim when carried over,
+    strike when withdrawn."""
+    position = cell.position
+    if position is None:
+        return EMPTY_CELL
     style = SHIFT_STYLES.get(shift, "") if shift is not None else ""
-    extra = "dim" if shift is Shift.CARRIED else ("strike" if cell.position.withdrawn else "")
-    pieces = [(f"{glyph} ", style), (body, f"{style} {extra}".strip())]
-    if cell.position.disputed:
-        pieces.append((" ‡", f"{style} yellow".strip()))
-    return tuple(pieces)
+    markers: list[tuple[str, str]] = []
+    if fresh:
+        markers.append(("★", "bold magenta"))
+    markers.append((SHIFT_GLYPHS.get(shift, " ") if shift is not None else " ", style))
+    if position.disputed:
+        markers.append(("‡", f"{style} yellow".strip()))
+    if position.claim:
+        markers.append((CLAIM_GLYPH, f"{style} cyan".strip()))
+    markers.append((" ", ""))
+    extra = "dim" if shift is Shift.CARRIED else ("strike" if position.withdrawn else "")
+    body = one_line(position_text(demand, position, unit=False))
+    was = None
+    if shift is not None and shift.changed and before is not None and before is not position:
+        was = "was: " + one_line(position_text(demand, before, unit=False))
+    elif shift is Shift.SAME and cell.resumed:
+        was = "taken up again"
+    return CellContent(tuple(markers), body, f"{style} {extra}".strip(), was)
 
 
-def gap_pieces(demand: Demand, gap: Gap) -> Pieces:
-    """Gap column: the gap, its trend glyph, the agreement class and a zone marker."""
+def gap_pieces(demand: Demand, gap: Gap, trend: Trend | None | bool = False) -> Pieces:
+    """Gap column: the gap, its trend glyph, the agreement class and a zone marker; `trend`
+    replaces the gap's own (against the round before) when a baseline is pinned."""
     if gap.agreement is None and gap.distance is None:
         return (("—" if gap.stated == 0 else "text", "dim"),)
     pieces: list[tuple[str, str]] = []
+    if trend is False:
+        trend = gap.trend
     if gap.distance is not None:
         shown = gap.shown(demand)
-        if gap.trend is not None:
-            shown += f" {TREND_GLYPHS[gap.trend]}"
+        if trend is not None:
+            shown += f" {TREND_GLYPHS[trend]}"
         pieces.append((shown + " ", ""))
     if gap.agreement is not None:
         pieces.append((gap.agreement.value, AGREEMENT_STYLES[gap.agreement]))
@@ -95,11 +178,17 @@ def legend(compact: bool = False) -> Text:
     """Every glyph with its meaning; `compact` fits one 80-column line."""
     sep = " " if compact else "  "
     text = Text()
+    names: dict[str, list[Shift]] = {}
     for shift, glyph in SHIFT_GLYPHS.items():
-        text.append(glyph, style=SHIFT_STYLES[shift] or "bold")
-        text.append(f"{shift.value}{sep}" if compact else f" {shift.value}{sep}")
+        names.setdefault(glyph, []).append(shift)
+    for glyph, shifts in names.items():  # moved and changed share ↕
+        name = "/".join(s.value for s in shifts)
+        text.append(glyph, style=SHIFT_STYLES[shifts[0]] or "bold")
+        text.append(f"{name}{sep}" if compact else f" {name}{sep}")
     text.append("‡", style="yellow")
     text.append(f"disputed{sep}" if compact else f" disputed{sep}")
+    text.append(CLAIM_GLYPH, style="cyan")
+    text.append(f"claim{sep}" if compact else f" claim: another side's account{sep}")
     text.append("★", style="bold magenta")
     text.append(f"new to you{sep}" if compact else f" changed since your last visit{sep}")
     for trend, glyph in TREND_GLYPHS.items():

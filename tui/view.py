@@ -10,18 +10,38 @@ Place = tuple[int, int, int]
 
 
 def visible(catalog: Catalog, needle: str) -> tuple[tuple[Demand, ...], tuple[Party, ...]]:
-    """Demands and parties matching `needle` (case-insensitive, ids, titles, names, keywords).
+    """Demands and parties matching `needle` (case-insensitive).
 
-    Text that names a party narrows the columns; text that names a demand narrows the rows;
-    text that names neither shows nothing.
+    Text that names a party (id, name, alias) narrows the columns; text found in a demand (id,
+    title, keywords, note) or in what is said about it (a stance, note, quote, speaker, or the
+    outlet and title of a source a position cites) narrows the rows; text found nowhere shows
+    nothing.
     """
     needle = needle.casefold().strip()
     demands, parties = catalog.demands, catalog.parties
     if not needle:
         return demands, parties
-    match_d = tuple(d for d in demands if needle in f"{d.id} {d.title} {' '.join(d.keywords)}".casefold())
-    match_p = tuple(p for p in parties if needle in f"{p.id} {p.name}".casefold())
+    said = _said_about(catalog, needle)
+    match_d = tuple(d for d in demands
+                    if d.id in said or needle in f"{d.id} {d.title} {' '.join(d.keywords)} {d.note or ''}".casefold())
+    match_p = tuple(p for p in parties if needle in f"{p.id} {p.name} {' '.join(p.aliases)}".casefold())
     return match_d or (demands if match_p else ()), match_p or parties
+
+
+def _said_about(catalog: Catalog, needle: str) -> set[str]:
+    """Ids of the demands on which some position's words, or its sources', contain `needle`."""
+    sources = {s.id for s in catalog.sources
+               if needle in f"{s.outlet} {s.title or ''} {s.note or ''}".casefold()}
+    found: set[str] = set()
+    for rnd in catalog.rounds:
+        for (_, did), p in rnd.positions.items():
+            if did in found:
+                continue
+            words = f"{p.stance or ''} {p.note or ''} {p.quote or ''} {p.speaker or ''}"
+            words += " ".join(f" {r.stance or ''} {r.note or ''}" for r in p.disputed)
+            if needle in words.casefold() or not sources.isdisjoint(p.sources):
+                found.add(did)
+    return found
 
 
 def change_places(analysis: Analysis) -> list[Place]:

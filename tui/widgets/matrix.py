@@ -3,15 +3,21 @@
 A Line API widget rather than a DataTable: a round switch replaces every visible cell, and
 DataTable renders each cell through rich's layout machinery (padding, line splitting, a
 cache that any update empties), which alone took several times the 30 ms a key press may
-take at 200 rounds. Here a cell is a few (text, style) pieces, a row is drawn once into two
-strips (the fixed demand and gap columns, and the parties, which scroll sideways), and the
-app asks the matrix to `prepare` the rounds either side of the current one while the user
-reads, so that `[` and `]` mostly swap in rows already drawn.
+take at 200 rounds. Here a cell is a few lines of (text, style) pieces, a row is drawn once
+into two strips per line (the fixed demand and gap columns, and the parties, which scroll
+sideways), and the app asks the matrix to `prepare` the rounds either side of the current
+one while the user reads, so that `[` and `]` mostly swap in rows already drawn.
+
+Columns are sized to what they hold (`share_widths`): each asks for its longest content, and
+when the window is too narrow the widest give way first, their text wrapping between words
+onto up to three lines; the sides (role `party`) always fit, mediators and observers scroll.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -29,24 +35,72 @@ from negotrack.store.analysis import Analysis, Shift
 from negotrack.store.model import Demand, Party
 from negotrack.store.text import one_line
 
-from ..present import Pieces, cell_pieces, gap_pieces, plain
+from ..present import EMPTY_CELL, CellContent, Pieces, cell_content, gap_pieces, wrap
 
 DEMAND_KEY = "__demand__"
 GAP_KEY = "__gap__"
-DEMAND_WIDTH = 20
-GAP_WIDTH = 18
-MIN_PARTY_WIDTH = 12
-MAX_PARTY_WIDTH = 30
+#: the column mediators and observers fold into when the window cannot show them all
+OTHERS_KEY = "__others__"
+#: lines of a folded cell (each stated mediator's or observer's position)
+FOLD_LINES = 4
 #: blank cells either side of a cell's text
 PAD = 1
 #: the demand and the gap stay in sight while the parties scroll sideways
 FIXED = 2
+#: a party column never gets narrower than this (unless its content is), nor the demand's
+MIN_PARTY_WIDTH = 10
+MIN_DEMAND_WIDTH = 12
+#: no column asks for more than this: longer text wraps even when there is room
+MAX_NATURAL = 64
+#: lines a cell may take: the position, then what it moved from
+BODY_LINES = 3
+WAS_LINES = 2
+#: a column the user widened or narrowed stays within these
+USER_MIN, USER_MAX = 4, 120
 
 
-def party_width(total: int, parties: int) -> int:
-    """Share what the demand and gap columns leave; past the minimum the table scrolls."""
-    spare = total - DEMAND_WIDTH - GAP_WIDTH - 2 * (parties + 2) - 2
-    return max(MIN_PARTY_WIDTH, min(MAX_PARTY_WIDTH, spare // max(parties, 1)))
+def share_widths(available: int, naturals: list[int], minimums: list[int], must: list[bool]) -> list[int]:
+    """Column text widths (padding excluded) for `available` cells of screen.
+
+    Every column gets its natural width when all fit. Otherwise the `must` columns (the fixed
+    ones and the sides) come first: whole if they fit, with the others sharing what is left;
+    if not, the others keep their natural width, to be scrolled to, and the `must` columns
+    share the screen. Sharing lowers a common ceiling until the columns fit: the widest give
+    way first, none below its minimum.
+    """
+    every = range(len(naturals))
+    first = [i for i in every if must[i]]
+    rest = [i for i in every if not must[i]]
+    widths = list(naturals)
+    if _room(every, naturals) <= available:
+        return widths
+    if _room(first, naturals) + _room(rest, minimums) <= available:
+        _level(widths, rest, minimums, available - _room(first, naturals))
+    else:
+        _level(widths, first, minimums, available)
+    return widths
+
+
+def _room(columns, widths: list[int]) -> int:  # noqa: ANN001 - any iterable of indexes
+    return sum(widths[i] + 2 * PAD for i in columns)
+
+
+def _level(widths: list[int], columns: list[int], minimums: list[int], room: int) -> None:
+    """Lower the widest of `columns` (from their natural `widths`) until they fit in `room`."""
+    naturals = list(widths)
+
+    def at(level: int) -> list[int]:
+        return [min(naturals[i], max(minimums[i], level)) for i in columns]
+
+    low, high = 0, max((naturals[i] for i in columns), default=0)
+    while low < high:  # the highest ceiling that fits
+        middle = (low + high + 1) // 2
+        if sum(at(middle)) + 2 * PAD * len(columns) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    for i, width in zip(columns, at(low)):
+        widths[i] = width
 
 
 @dataclass(frozen=True)
@@ -62,40 +116,85 @@ class MatrixView:
     fresh: frozenset[tuple[str, str]] = frozenset()
     #: the round the shifts are measured from when a baseline is pinned (None: the last report)
     basis: str | None = None
+    #: column key -> width the user chose (`+` / `-`), remembered per catalog
+    widths: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: Text
+    name: str
     #: width of the text, without the padding
     width: int
+    #: False for mediators and observers, set apart by a rule and italics (not colour alone)
+    side: bool = True
+
+    def label(self) -> list[Pieces]:
+        """The header's lines: the name, on two lines if it needs them."""
+        if self.side:
+            return [((part, "bold"),) for part in wrap(one_line(self.name), self.width, 2)]
+        name = wrap(one_line(self.name), max(self.width - 2, 1), 2)
+        return [(("┊ ", "dim"), (name[0], "bold italic")), *((("  ", ""), (part, "bold italic")) for part in name[1:])]
 
 
 @dataclass
 class Layout:
-    """Everything `show` computes for one view: the columns, each cell's pieces, and the rows
-    drawn so far (without the cursor). Built on a key press, or ahead of it by `prepare`."""
+    """Everything `show` computes for one view: the columns, each cell's lines, and the
+    screen lines drawn so far (without the cursor). Built on a key press, or ahead of it by
+    `prepare`."""
 
     columns: list[Column] = field(default_factory=list)
-    labels: list[Pieces] = field(default_factory=list)
+    #: per column: the header's lines (a party's name may take two)
+    labels: list[list[Pieces]] = field(default_factory=list)
     row_keys: list[str] = field(default_factory=list)
-    #: per row, per column: the cell's (text, style) pieces
-    rows: list[list[Pieces]] = field(default_factory=list)
-    #: row (-1: the header) -> (fixed part, scrolled part), drawn without the cursor
-    lines: dict[int, tuple[Strip, Strip]] = field(default_factory=dict)
-    #: row -> the screen line made of those parts, at scroll x and width `shown_at`
-    shown: dict[int, Strip] = field(default_factory=dict)
+    #: per row, per column: the cell's lines, each (text, style) pieces
+    rows: list[list[list[Pieces]]] = field(default_factory=list)
+    #: per row: the virtual line it starts at (the header excluded), and its height
+    tops: list[int] = field(default_factory=list)
+    heights: list[int] = field(default_factory=list)
+    #: (row, line in row) ((-1, n): the header) -> (fixed part, scrolled part), no cursor
+    lines: dict[tuple[int, int], tuple[Strip, Strip]] = field(default_factory=dict)
+    #: (row, line in row) -> the screen line made of those parts, at scroll x and width `shown_at`
+    shown: dict[tuple[int, int], Strip] = field(default_factory=dict)
     shown_at: tuple[int, int] = (0, 0)
-    party_width: int = MAX_PARTY_WIDTH
+    #: the width the columns were shared for
+    width: int = 0
 
     def __post_init__(self) -> None:
         self.row_index = {key: i for i, key in enumerate(self.row_keys)}
         self.column_index = {c.key: i for i, c in enumerate(self.columns)}
 
+    @property
+    def header_height(self) -> int:
+        return max((len(label) for label in self.labels), default=1)
+
+    @property
+    def line_count(self) -> int:
+        return (self.tops[-1] + self.heights[-1]) if self.tops else 0
+
+    def row_at(self, line: int) -> tuple[int, int]:
+        """(row, line within the row) of a virtual line under the header."""
+        row = bisect_right(self.tops, line) - 1
+        return row, line - self.tops[row]
+
 
 #: rounds prepared ahead of time that are kept (the ones either side of the current one)
 PREPARED = 4
+
+
+def _natural(demands: tuple[Demand, ...], parties: tuple[Party, ...], analysis: Analysis) -> dict[str, int]:
+    """Each party's widest position anywhere in the catalog (with room for its markers), so
+    that columns keep their width from round to round."""
+    widest = {p.id: 0 for p in parties}
+    wanted = {d.id for d in demands}
+    for rnd in analysis.catalog.rounds:
+        for (pid, did), position in rnd.positions.items():
+            if pid in widest and did in wanted:
+                text = position.shown()
+                width = len(text) if text.isascii() else cell_len(text)
+                if width > widest[pid]:
+                    widest[pid] = width
+    return widest
 
 
 class Matrix(ScrollView, can_focus=True):
@@ -183,6 +282,8 @@ class Matrix(ScrollView, can_focus=True):
         self._shown_key: tuple | None = None
         #: layouts built ahead of time by `prepare`, by view key, oldest first
         self._prepared: dict[tuple, Layout] = {}
+        #: (analysis, demands, parties) -> each party's natural width, for the last analysis
+        self._naturals: tuple[tuple, dict[str, int]] | None = None
         self._cursor = Coordinate(0, 0)
         #: "under/name" -> the rich style cells are drawn with ("/" is the widget's own)
         self._styles: dict[str, Style] = {}
@@ -196,7 +297,7 @@ class Matrix(ScrollView, can_focus=True):
         key = self._key(view)
         layout = self._prepared.pop(key, None) or self._layout_of(view)
         self._layout, self._shown_key, self._view = layout, key, view
-        self.virtual_size = Size(sum(c.width + 2 * PAD for c in layout.columns), len(layout.rows) + 1)
+        self.virtual_size = Size(sum(c.width + 2 * PAD for c in layout.columns), layout.line_count + layout.header_height)
         self._cursor = self._clamp(self._cursor)
         self.refresh()
 
@@ -211,47 +312,100 @@ class Matrix(ScrollView, can_focus=True):
         top, left = int(self.scroll_y), int(self.scroll_x)
         region = self.scrollable_content_region
         layout.shown_at = (left, region.width)
-        for row in (-1, *range(top, min(top + region.height, len(layout.rows)))):
-            layout.shown[row] = self._line(layout, row, None, left, region.width)
+        self._draw_header(layout, left, region.width)
+        for line in range(top, min(top + region.height, layout.line_count)):
+            place = layout.row_at(line)
+            layout.shown[place] = self._line(layout, place, None, left, region.width)
         self._prepared[key] = layout
         while len(self._prepared) > PREPARED:
             del self._prepared[next(iter(self._prepared))]
 
-    def _party_width(self, view: MatrixView) -> int:
-        return party_width(self.size.width or self.app.size.width, len(view.parties))
+    def _draw_header(self, layout: Layout, left: int, width: int) -> None:
+        for sub in range(layout.header_height):
+            layout.shown[(-1, sub)] = self._line(layout, (-1, sub), None, left, width)
+
+    def _available(self) -> int:
+        return self.scrollable_content_region.width or self.size.width or self.app.size.width
 
     def _key(self, view: MatrixView) -> tuple:
         return (view.analysis, view.round_id, view.basis, tuple(d.id for d in view.demands),
-                tuple(p.id for p in view.parties), view.fresh, self._party_width(view))
+                tuple(p.id for p in view.parties), view.fresh, view.widths, self._available())
+
+    def _party_naturals(self, view: MatrixView) -> dict[str, int]:
+        key = (view.analysis, tuple(d.id for d in view.demands), tuple(p.id for p in view.parties))
+        if self._naturals is None or self._naturals[0] != key:
+            self._naturals = (key, _natural(view.demands, view.parties, view.analysis))
+        return self._naturals[1]
 
     def _layout_of(self, view: MatrixView) -> Layout:
-        width = self._party_width(view)
-        columns = [
-            Column(DEMAND_KEY, Text("Demand", style="bold"), DEMAND_WIDTH),
-            # the gap comes second so that it stays in sight when many parties scroll sideways
-            Column(GAP_KEY, Text("Gap", style="bold"), GAP_WIDTH),
-        ]
-        for party in view.parties:
-            if party.is_side:
-                label = plain(party.name, width)
-            else:
-                # mediators and observers: set apart by a rule and an italic role, not by colour alone
-                label = Text("┊ ", style="dim") + Text(one_line(party.name, width - 2), style="italic")
-            columns.append(Column(party.id, label, width))
-        return Layout(columns=columns, labels=[self._pieces(c.label) for c in columns],
-                      row_keys=[d.id for d in view.demands],
-                      rows=[self._row(view, demand, width) for demand in view.demands], party_width=width)
+        analysis, rid, basis = view.analysis, view.round_id, view.basis
+        cell, shifts, fresh = analysis.cell, view.shifts, view.fresh
+        # the sides first, then mediators and observers: the sides must always be in sight
+        parties = [p for p in view.parties if p.is_side] + [p for p in view.parties if not p.is_side]
+        contents: list[list[CellContent | Pieces]] = []
+        for demand in view.demands:
+            trend = analysis.trend_since(basis, rid, demand.id) if basis else False
+            row: list[CellContent | Pieces] = [CellContent((), one_line(demand.title), ""),
+                                                gap_pieces(demand, analysis.gap(rid, demand.id), trend)]
+            for party in parties:
+                here = cell(rid, party.id, demand.id)
+                before = cell(basis, party.id, demand.id).position if basis else here.previous
+                row.append(cell_content(demand, here, shifts.get((party.id, demand.id)), before,
+                                        (party.id, demand.id) in fresh))
+            contents.append(row)
+        naturals, minimums = self._naturals_of(view, parties, contents)
+        must = [True, True] + [p.is_side for p in parties]
+        folded = not all(must) and _room(range(len(naturals)), minimums) > self._available()
+        if folded:
+            # too narrow for every column: mediators and observers share one, listing who said what
+            sides = FIXED + sum(must[FIXED:])
+            others = parties[sides - FIXED:]
+            parties = parties[:sides - FIXED]
+            contents = [row[:sides] + [_fold(others, row[sides:])] for row in contents]
+            fold_width = min(max((c.natural_width() for row in contents for c in [row[-1]]), default=12), MAX_NATURAL)
+            naturals, minimums = naturals[:sides] + [max(fold_width, 12)], minimums[:sides] + [min(max(fold_width, 12), 16)]
+            must = must[:sides] + [False]
+        widths = self._chosen(view, [DEMAND_KEY, GAP_KEY] + [p.id for p in parties] + ([OTHERS_KEY] if folded else []),
+                              share_widths(self._available(), naturals, minimums, must))
+        columns = [Column(DEMAND_KEY, "Demand", widths[0]),
+                   # the gap comes second so that it stays in sight when many parties scroll sideways
+                   Column(GAP_KEY, "Gap", widths[1])]
+        columns += [Column(party.id, party.name, width, party.is_side) for party, width in zip(parties, widths[FIXED:])]
+        if folded:
+            columns.append(Column(OTHERS_KEY, "Mediators and observers", widths[-1], False))
+        rows = [[_lines(content, column.width) for content, column in zip(row, columns)] for row in contents]
+        heights = [max(len(lines) for lines in row) for row in rows]
+        tops, at = [], 0
+        for height in heights:
+            tops.append(at)
+            at += height
+        return Layout(columns=columns, labels=[c.label() for c in columns],
+                      row_keys=[d.id for d in view.demands], rows=rows, tops=tops, heights=heights,
+                      width=self._available())
 
-    def _row(self, view: MatrixView, demand: Demand, width: int) -> list[Pieces]:
-        cell, shifts, fresh, rid = view.analysis.cell, view.shifts, view.fresh, view.round_id
-        row = [((one_line(demand.title, DEMAND_WIDTH), ""),),
-               gap_pieces(demand, view.analysis.gap(rid, demand.id))]
-        for party in view.parties:
-            pieces = cell_pieces(demand, cell(rid, party.id, demand.id), shifts.get((party.id, demand.id)), width)
-            if (party.id, demand.id) in fresh:
-                pieces = (("★", "bold magenta"), *pieces)
-            row.append(pieces)
-        return row
+    def _naturals_of(self, view: MatrixView, parties: list[Party], contents: list[list]) -> tuple[list[int], list[int]]:
+        """Each column's natural and minimum width: demand, gap, then the parties."""
+        naturals_by_party = self._party_naturals(view)
+        demand_natural = max((cell_len(one_line(d.title)) for d in view.demands), default=6)
+        gap_natural = max((sum(cell_len(t) for t, _ in row[1]) for row in contents), default=3)
+        naturals = [min(max(demand_natural, 6), MAX_NATURAL), max(gap_natural, 3)]
+        minimums = [min(naturals[0], max(MIN_DEMAND_WIDTH, _longest_word([row[0] for row in contents]))), naturals[1]]
+        for index, party in enumerate(parties, start=FIXED):
+            column = [row[index] for row in contents]
+            # markers (★ glyph ‡ » and a space) and the was-line of this round count too
+            here = max((content.natural_width() for content in column), default=1)
+            label = cell_len(party.name) + (0 if party.is_side else 2)
+            natural = min(max(naturals_by_party.get(party.id, 0) + 4, here, label, 3), MAX_NATURAL)
+            naturals.append(natural)
+            # wide enough that words are not broken, where that is reasonable
+            minimums.append(min(natural, max(MIN_PARTY_WIDTH, _longest_word(column))))
+        return naturals, minimums
+
+    @staticmethod
+    def _chosen(view: MatrixView, keys: list[str], widths: list[int]) -> list[int]:
+        """`widths`, with the ones the user chose (`+` and `-`) instead."""
+        chosen = dict(view.widths)
+        return [max(USER_MIN, min(USER_MAX, chosen[k])) if k in chosen else w for k, w in zip(keys, widths)]
 
     def _pieces(self, text: Text) -> Pieces:
         """Text as pieces, its own style folded into each (Text.render leaves it out when the
@@ -268,10 +422,22 @@ class Matrix(ScrollView, can_focus=True):
     def column_keys(self) -> list[str]:
         return [c.key for c in self._layout.columns]
 
+    def column_width(self, key: str) -> int | None:
+        """The width a column is drawn at now (text only), or None if it is not shown."""
+        index = self._layout.column_index.get(key)
+        return None if index is None else self._layout.columns[index].width
+
     def get_cell(self, demand_id: str, column_key: str) -> Text:
-        """The text shown for a demand in a column (a party id, GAP_KEY or DEMAND_KEY)."""
+        """The text shown for a demand in a column (a party id, GAP_KEY or DEMAND_KEY), its
+        lines joined by line breaks."""
         layout = self._layout
-        return Text.assemble(*layout.rows[layout.row_index[demand_id]][layout.column_index[column_key]])
+        lines = layout.rows[layout.row_index[demand_id]][layout.column_index[column_key]]
+        text = Text()
+        for i, line in enumerate(lines):
+            if i:
+                text.append("\n")
+            text.append(Text.assemble(*line))
+        return text
 
     # -- cursor -------------------------------------------------------------------------
 
@@ -301,7 +467,7 @@ class Matrix(ScrollView, can_focus=True):
         if not layout.rows:
             return None, None
         column = layout.columns[self._cursor.column].key
-        return layout.row_keys[self._cursor.row], (None if column in (GAP_KEY, DEMAND_KEY) else column)
+        return layout.row_keys[self._cursor.row], (None if column in (GAP_KEY, DEMAND_KEY, OTHERS_KEY) else column)
 
     def select(self, demand_id: str | None, party_id: str | None) -> None:
         """Move the cursor to a cell by ids (kept across reloads and round changes); a demand
@@ -317,21 +483,33 @@ class Matrix(ScrollView, can_focus=True):
         self.cursor_coordinate = Coordinate(row + rows, column + columns)
 
     def action_page(self, direction: int) -> None:
-        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1), 0)
+        """Move by a screenful of lines (rows are of different heights)."""
+        layout = self._layout
+        if not layout.rows:
+            return
+        page = max(1, self.scrollable_content_region.height - layout.header_height - 1)
+        target = layout.tops[self._cursor.row] + direction * page
+        target = max(0, min(target, layout.line_count - 1))
+        row = layout.row_at(target)[0]
+        if row == self._cursor.row:
+            row += direction
+        self.cursor_coordinate = Coordinate(row, self._cursor.column)
 
     def scroll_to_cursor(self) -> None:
-        """Scroll the least that shows the cursor's row and (for a party) its column."""
-        columns = self._layout.columns
-        if not self._layout.rows:
+        """Scroll the least that shows the cursor's row (all its lines) and, for a party, its column."""
+        layout = self._layout
+        columns = layout.columns
+        if not layout.rows:
             return
         region = self.scrollable_content_region
         row, column = self._cursor
         y = int(self.scroll_y)
-        rows_shown = max(1, region.height - 1)  # under the header
-        if row < y:
-            y = row
-        elif row >= y + rows_shown:
-            y = row - rows_shown + 1
+        lines_shown = max(1, region.height - layout.header_height)  # under the header
+        top, bottom = layout.tops[row], layout.tops[row] + layout.heights[row]
+        if top < y:
+            y = top
+        elif bottom > y + lines_shown:
+            y = min(top, bottom - lines_shown)
         x = int(self.scroll_x)
         if column >= FIXED:
             start = sum(c.width + 2 * PAD for c in columns[FIXED:column])
@@ -348,19 +526,24 @@ class Matrix(ScrollView, can_focus=True):
         return sum(c.width + 2 * PAD for c in self._layout.columns[:FIXED])
 
     def on_resize(self, event: events.Resize) -> None:
-        """Share the new width among the parties again (the cursor stays on its cell)."""
+        """Share the new width among the columns again (the cursor stays on its cell)."""
         view = self._view
-        if view is not None and self._party_width(view) != self._layout.party_width:
+        if view is not None and self._available() != self._layout.width:
             self.show(view)
+            self.scroll_to_cursor()
 
     # -- mouse --------------------------------------------------------------------------
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        columns, rows = self._layout.columns, self._layout.rows
-        if offset is None or offset.y == 0 or not rows:
+        layout = self._layout
+        columns, rows = layout.columns, layout.rows
+        if offset is None or offset.y < layout.header_height or not rows:
             return
-        row = offset.y - 1 + int(self.scroll_y)
+        line = offset.y - layout.header_height + int(self.scroll_y)
+        if line >= layout.line_count:
+            return
+        row = layout.row_at(line)[0]
         x = offset.x
         fixed = self._fixed_width()
         first = 0
@@ -369,9 +552,8 @@ class Matrix(ScrollView, can_focus=True):
         for index in range(first, len(columns)):
             x -= columns[index].width + 2 * PAD
             if x < 0:
-                if row < len(rows):
-                    self.focus()
-                    self.cursor_coordinate = Coordinate(row, index)
+                self.focus()
+                self.cursor_coordinate = Coordinate(row, index)
                 return
 
     # -- rendering ----------------------------------------------------------------------
@@ -395,7 +577,10 @@ class Matrix(ScrollView, can_focus=True):
         self._refresh_row(self._cursor.row)
 
     def _refresh_row(self, row: int) -> None:
-        self.refresh_line(row + 1)  # virtual y: the header is line 0
+        layout = self._layout
+        if 0 <= row < len(layout.tops):
+            # virtual y: the header's lines come first
+            self.refresh_lines(layout.tops[row] + layout.header_height, layout.heights[row])
 
     def _style(self, name: str = "", under: str = "") -> Style:
         """The widget's style, under component `under`, under component `name` (cached:
@@ -421,7 +606,7 @@ class Matrix(ScrollView, can_focus=True):
         return parsed
 
     def _cell(self, pieces: Pieces, width: int, style: Style, post: Style | None) -> list[Segment]:
-        """One cell as segments exactly `width` + 2 * PAD cells wide."""
+        """One line of a cell as segments exactly `width` + 2 * PAD cells wide."""
         length = sum(cell_len(text) for text, _ in pieces)
         if length > width:
             text = Text.assemble(*pieces)
@@ -436,14 +621,15 @@ class Matrix(ScrollView, can_focus=True):
         segments.append(Segment(" " * (width - length + PAD), edge))
         return segments
 
-    def _strips(self, layout: Layout, row: int, cursor_column: int | None) -> tuple[Strip, Strip]:
+    def _strips(self, layout: Layout, place: tuple[int, int], cursor_column: int | None) -> tuple[Strip, Strip]:
+        row, sub = place
         if row < 0:
             style = fixed_style = self._style("matrix--header")
-            cells = layout.labels
+            cells = [label[sub] if sub < len(label) else () for label in layout.labels]
         else:
             zebra = "matrix--odd-row" if row % 2 else "matrix--even-row"
             style, fixed_style = self._style(zebra), self._style("matrix--fixed", under=zebra)
-            cells = layout.rows[row]
+            cells = [lines[sub] if sub < len(lines) else () for lines in layout.rows[row]]
         cursor = self._style("matrix--cursor") if cursor_column is not None else None
         fixed: list[Segment] = []
         scrolled: list[Segment] = []
@@ -463,28 +649,92 @@ class Matrix(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = (int(v) for v in self.scroll_offset)
-        row = -1 if y == 0 else y - 1 + scroll_y
         layout = self._layout
-        if row >= len(layout.rows) or not layout.columns:
+        header = layout.header_height
+        line = y - header + scroll_y
+        if not layout.columns or (y >= header and line >= layout.line_count):
             return Strip.blank(width, self._style())
-        if row == self._cursor.row:
-            return self._line(layout, row, self._strips(layout, row, self._cursor.column), scroll_x, width)
+        place = (-1, y) if y < header else layout.row_at(line)
+        if place[0] == self._cursor.row:
+            return self._line(layout, place, self._strips(layout, place, self._cursor.column), scroll_x, width)
         if layout.shown_at != (scroll_x, width):  # scrolled sideways or resized: other lines
             layout.shown.clear()
             layout.shown_at = (scroll_x, width)
-        line = layout.shown.get(row)
-        if line is None:
-            line = layout.shown[row] = self._line(layout, row, None, scroll_x, width)
-        return line
+        strip = layout.shown.get(place)
+        if strip is None:
+            strip = layout.shown[place] = self._line(layout, place, None, scroll_x, width)
+        return strip
 
-    def _line(self, layout: Layout, row: int, strips: tuple[Strip, Strip] | None, scroll_x: int,
-              width: int) -> Strip:
+    def _line(self, layout: Layout, place: tuple[int, int], strips: tuple[Strip, Strip] | None,
+              scroll_x: int, width: int) -> Strip:
         """A screen line: the fixed columns, then the parties from `scroll_x`, `width` wide."""
         if strips is None:
-            strips = layout.lines.get(row)
+            strips = layout.lines.get(place)
             if strips is None:
-                strips = layout.lines[row] = self._strips(layout, row, None)
+                strips = layout.lines[place] = self._strips(layout, place, None)
         fixed, scrolled = strips
         shown = max(0, width - fixed.cell_length)
         line = Strip.join([fixed.crop(0, width), scrolled.crop(scroll_x, scroll_x + shown)])
-        return line.extend_cell_length(width, self._style())
+        return line.crop(0, width).extend_cell_length(width, self._style())
+
+
+class Folded(NamedTuple):
+    """The positions of the mediators and observers in one cell, each led by the party's name."""
+
+    entries: tuple[CellContent, ...]
+
+    def natural_width(self) -> int:
+        return max((entry.natural_width() for entry in self.entries), default=1)
+
+
+def _fold(parties: list[Party], contents: list[CellContent]) -> Folded:
+    entries = []
+    for party, content in zip(parties, contents):
+        if content.body != EMPTY_CELL.body or content.markers:
+            name = (one_line(party.name, 24) + " ", "italic")
+            entries.append(content._replace(markers=(name, *content.markers)))
+    return Folded(tuple(entries))
+
+
+def _longest_word(column: list[CellContent]) -> int:
+    """The widest word of a column's cells, with the markers before it (at most 20)."""
+    longest = 0
+    for content in column:
+        words = content.body.split(" ") + (content.was.split(" ") if content.was else [])
+        longest = max(longest, content.marker_width + max(cell_len(word) for word in words))
+    return min(longest, 20)
+
+
+def _lines(content: CellContent | Folded | Pieces, width: int, indent: int | None = None) -> list[Pieces]:
+    """A cell's lines at `width`: markers first, the position wrapped under them with a
+    hanging indent (the markers' width unless given), then what it moved from (dimmed)."""
+    if isinstance(content, Folded):
+        lines = [line for entry in content.entries for line in _lines(entry, width, indent=2)]
+        if len(lines) > FOLD_LINES:
+            lines = lines[:FOLD_LINES - 1] + [(("… the rest in the detail pane (d)", "dim italic"),)]
+        return lines or [EMPTY_CELL.markers + ((EMPTY_CELL.body, EMPTY_CELL.style),)]
+    if not isinstance(content, CellContent):  # the gap: one line of pieces
+        return [content]
+    markers, hang = content.markers, content.marker_width if indent is None else indent
+    pad = ((" " * hang, ""),) if hang else ()
+    room = max(width - hang, 1)
+    if hang == content.marker_width:
+        first, *rest = wrap(content.body, room, BODY_LINES)
+    else:  # a folded entry: the name leads the first line only
+        first, *rest = _first_and_rest(content.body, width - content.marker_width, room)
+    lines: list[Pieces] = [(*markers, (first, content.style))]
+    lines += [(*pad, (part, content.style)) for part in rest]
+    if content.was is not None:
+        lines += [(*pad, (part, "dim italic")) for part in wrap(content.was, room, WAS_LINES)]
+    return lines
+
+
+def _first_and_rest(text: str, first_room: int, room: int) -> list[str]:
+    """`text` wrapped with `first_room` cells on its first line and `room` on the others."""
+    if first_room < 1:
+        return ["", *wrap(text, room, BODY_LINES)]
+    head = wrap(text, first_room, 2)[0]
+    if head.endswith("…") or head == text:  # all of it fits, or one word too long for the line
+        return [head]
+    rest = text[len(head):].lstrip()
+    return [head, *wrap(rest, room, BODY_LINES - 1)]

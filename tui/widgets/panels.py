@@ -7,13 +7,12 @@ import os
 from rich.console import Group
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
-from negotrack.store.analysis import SHIFT_GLYPHS, Analysis
-from negotrack.store.model import Catalog, Position, Report
+from negotrack.store.analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, Analysis, Cell, Shift
+from negotrack.store.model import Catalog, Demand, Position, Report
 from negotrack.store.text import one_line
-
-from negotrack.store.analysis import SHIFT_MEANINGS
 
 from ..present import SHIFT_STYLES, block, plain, position_text
 
@@ -37,11 +36,23 @@ def sources_line(catalog: Catalog, ids: tuple[str, ...]) -> Text:
     return text
 
 
+#: the strip's mark of a round no report confirms (announced or inferred)
+UNCONFIRMED = "◌"
+STATUS_NOTES = {
+    "announced": "announced: a report says it will take place",
+    "inferred": "inferred: the catalog's own dating or placing",
+}
+
+
 class RoundHeader(Static):
-    """Round N of M, its date, venue, title, summary, sources, and a strip of every round."""
+    """Round N of M, its date, venue, title, status, summary, sources, and a strip of every
+    round; a click (or `r`) opens the round's full account."""
+
+    class Clicked(Message):
+        """The user clicked the header: the app opens the round's account."""
 
     #: what `show` was last given, to shorten the lines again when the width changes
-    _shown: tuple[Catalog, int, str | None] | None = None
+    _shown: tuple[Catalog, int, str | None, tuple[str, ...]] | None = None
 
     def loading(self, path: str) -> None:
         """What the first frame says while the catalog is read (a second or two at 200 rounds)."""
@@ -50,32 +61,56 @@ class RoundHeader(Static):
         text.append("…", style="dim")
         self.update(text, layout=False)
 
+    def on_click(self) -> None:
+        if self._shown is not None:
+            self.post_message(self.Clicked())
+
     def on_resize(self) -> None:
         if self._shown is not None:
             self.show(*self._shown)  # the summary and sources are shortened to the width
 
-    def show(self, catalog: Catalog, index: int, baseline: str | None) -> None:
-        self._shown = (catalog, index, baseline)
+    def show(self, catalog: Catalog, index: int, baseline: str | None, marks: tuple[str, ...] = ()) -> None:
+        """`marks` are the view's modes the user should not forget (changed only, claims hidden)."""
+        self._shown = (catalog, index, baseline, marks)
         rnd = catalog.rounds[index]
+        width = max(self.size.width - 2, 40)
         head = Text()
         head.append(f"Round {index + 1} of {len(catalog.rounds)}", style="bold reverse")
         head.append(f"  {rnd.date.isoformat()}", style="bold")
+        if rnd.status != "reported":
+            head.append(f" ({rnd.status})", style="bold italic")
         if rnd.venue:
             head.append("  ")
             head.append(one_line(rnd.venue), style="bold")
         if rnd.title:
             head.append(" — ")
             head.append(plain(rnd.title))
-        if baseline is not None:
-            head.append("  vs baseline ", style="italic")
-            head.append(one_line(baseline), style="bold italic")
-        width = max(self.size.width - 2, 40)
-        strip = round_strip(catalog, index, baseline, width - len(one_line(rnd.id)) - 2)
+        modes = Text()
+        if baseline is not None and baseline != rnd.id:
+            modes.append(" vs baseline ", style="reverse")
+            modes.append(" ")
+            modes.append(one_line(baseline), style="bold")
+            modes.append(" ")
+        for mark in marks:
+            modes.append(f" {mark} ", style="reverse")
+            modes.append(" ")
+        strip = round_strip(catalog, index, baseline, width - len(one_line(rnd.id)) - 2 - modes.cell_len)
         strip.append("  ")
         strip.append(one_line(rnd.id), style="dim")
+        if modes:
+            strip.append("  ")
+            strip.append_text(modes)
         lines = [head, strip]
+        summary = Text()
+        if rnd.status != "reported":
+            summary.append(STATUS_NOTES.get(rnd.status, rnd.status) + ". ", style="italic")
         if rnd.summary:
-            lines.append(plain(rnd.summary, width))
+            summary.append(plain(rnd.summary))
+        if summary:
+            if summary.cell_len > width:
+                summary.truncate(width - 18, overflow="ellipsis")
+                summary.append("  r: full account", style="bold")
+            lines.append(summary)
         if rnd.sources:
             line = Text("Sources: ", style="dim") + sources_line(catalog, rnd.sources)
             line.truncate(width, overflow="ellipsis")
@@ -88,8 +123,8 @@ class RoundHeader(Static):
 
 
 def round_strip(catalog: Catalog, index: int, baseline: str | None, width: int) -> Text:
-    """A dot per round (● current, ◆ baseline), windowed around the current round when there
-    are more rounds than fit; `…` marks rounds cut off on either side."""
+    """A dot per round (● current, ◆ baseline, ◌ announced or inferred), windowed around the
+    current round when there are more rounds than fit; `…` marks rounds cut off on either side."""
     rounds = catalog.rounds
     width = max(width, 5)
     start, end = 0, len(rounds)
@@ -105,7 +140,7 @@ def round_strip(catalog: Catalog, index: int, baseline: str | None, width: int) 
             run = []
             text.append("●" if i == index else "◆", style="bold")
         else:
-            run.append("○")
+            run.append("○" if rounds[i].status == "reported" else UNCONFIRMED)
     text.append("".join(run), style="dim")
     if end < len(rounds):
         text.append("…", style="dim")
@@ -114,6 +149,21 @@ def round_strip(catalog: Catalog, index: int, baseline: str | None, width: int) 
 
 class Banner(Static):
     """Shown when a save broke the file: the last good catalog stays on screen below it."""
+
+
+def _account(catalog: Catalog, position: Position | Report) -> list[Text]:
+    """Whose account a position (or disputed report) is, and who spoke."""
+    lines = []
+    if position.claim and position.according_to:
+        line = Text(f"{CLAIM_GLYPH} claim: per ", style="bold cyan")
+        line.append(plain(catalog.party(position.according_to).name))
+        line.append(" (another side's account of this stance)", style="cyan")
+        lines.append(line)
+    elif position.according_to:
+        lines.append(Text("Account: ", style="bold") + plain(catalog.party(position.according_to).name))
+    if position.speaker:
+        lines.append(Text("Speaker: ", style="bold") + plain(position.speaker))
+    return lines
 
 
 def _position_lines(catalog: Catalog, demand_unit: str | None, position: Position | Report, label: str) -> list[Text]:
@@ -127,6 +177,7 @@ def _position_lines(catalog: Catalog, demand_unit: str | None, position: Positio
     if isinstance(position, Position) and position.status:
         head.append(f"  [{position.status}]", style="italic")
     lines.append(head)
+    lines += _account(catalog, position)
     if position.note:
         lines.append(Text("Note: ", style="bold") + block(position.note))
     if isinstance(position, Position) and position.quote:
@@ -137,6 +188,91 @@ def _position_lines(catalog: Catalog, demand_unit: str | None, position: Positio
             source = catalog.source(sid)
             if source is not None and source.url:
                 lines.append(Text("  ") + plain(source.url))
+    return lines
+
+
+def _shift_lines(demand: Demand, cell: Cell, shift: Shift | None, before: Position | None) -> list[Text]:
+    """What the shift was, and what the position moved from."""
+    lines: list[Text] = []
+    if shift is None:
+        return lines
+    lines.append(Text(f"{SHIFT_GLYPHS[shift]} {shift.value}: {SHIFT_MEANINGS[shift]}", style=SHIFT_STYLES[shift]))
+    if cell.resumed:
+        lines.append(Text("Taken up again after a withdrawal", style="italic"))
+    if cell.restated:
+        lines.append(Text("Restated in a new report", style="italic"))
+    if shift.changed and before is not None and before is not cell.position:
+        moved = Text("Moved from: ", style="bold")
+        moved.append(plain(position_text(demand, before) or "—"))
+        moved.append(f" (round {one_line(before.round)})", style="dim")
+        lines.append(moved)
+    return lines
+
+
+def detail_lines(analysis: Analysis, round_id: str, demand_id: str, party_id: str | None,
+                 basis: str | None = None, shift: Shift | None | bool = False) -> list[Text]:
+    """The selected cell in full: the demand, the position with its account, quote and sources,
+    what it moved from, and its history across rounds; for the demand or gap column, every
+    party's position in this round. `basis` and `shift` are the baseline's when one is pinned."""
+    catalog = analysis.catalog
+    demand = catalog.demand(demand_id)
+    lines: list[Text] = [Text(one_line(demand.title), style="bold underline")]
+    if demand.kind == "scale" and demand.scale:
+        lines.append(Text("Scale: ", style="dim") + plain(" < ".join(demand.scale)))
+    elif demand.unit:
+        lines.append(Text("Unit: ", style="dim") + plain(demand.unit))
+    if not analysis.claims:
+        lines.append(Text(f"Claims ({CLAIM_GLYPH}) are hidden: a to show them", style="italic dim"))
+    if party_id is None:
+        gap = analysis.gap(round_id, demand_id)
+        trend = analysis.trend_since(basis, round_id, demand_id) if basis else gap.trend
+        lines.append(Text(f"Gap: {gap.shown(demand) or '—'}  {gap.agreement or ''}  {trend or ''}"))
+        if basis:
+            lines.append(Text(f"Trend measured from the baseline, {one_line(basis)}", style="dim"))
+        lines.append(Text("Positions in this round", style="bold underline"))
+        for party in catalog.parties:
+            cell = analysis.cell(round_id, party.id, demand_id)
+            row = Text(f"{SHIFT_GLYPHS.get(cell.shift, ' ') if cell.shift else ' '} ")
+            row.append(one_line(party.name), style="bold" if party.is_side else "italic")
+            row.append(": ")
+            row.append(one_line(position_text(demand, cell.position) or "—"), style="dim" if cell.carried else "")
+            if cell.position is not None and cell.position.claim:
+                row.append(f"  {CLAIM_GLYPH} per {one_line(catalog.party(cell.position.according_to).name)}", style="cyan")
+            lines.append(row)
+        if demand.note:
+            lines.append(block(demand.note, style="dim"))
+        return lines
+    party = catalog.party(party_id)
+    cell = analysis.cell(round_id, party_id, demand_id)
+    lines.append(Text("Party: ", style="dim") + plain(party.name) + Text(f" ({party.role})", style="dim"))
+    if cell.position is None:
+        lines.append(Text("No position stated yet.", style="dim"))
+    else:
+        if shift is False:
+            shift = cell.shift
+        before = analysis.cell(basis, party_id, demand_id).position if basis else cell.previous
+        lines += _shift_lines(demand, cell, shift, before)
+        if basis:
+            lines.append(Text(f"Measured from the baseline, {one_line(basis)}", style="dim"))
+        if cell.carried:
+            lines.append(Text(f"Carried over from round {cell.position.round}", style="dim"))
+        lines += _position_lines(catalog, demand.unit, cell.position, "Position")
+        for report in cell.position.disputed:
+            lines.append(Text("Disputed report ‡", style="bold yellow"))
+            lines += _position_lines(catalog, demand.unit, report, "  Says")
+        lines.append(Text(f"{one_line(os.path.basename(catalog.path))}:{cell.position.line}  (e edits it there)", style="dim"))
+    if demand.note:
+        lines.append(block(demand.note, style="dim"))
+    lines.append(Text("History across rounds", style="bold underline"))
+    for past in analysis.history(party_id, demand_id):
+        glyph = SHIFT_GLYPHS[past.shift] if past.shift is not None else " "
+        row = Text(f"{glyph} ", style=SHIFT_STYLES.get(past.shift, "") if past.shift else "")
+        row.append(one_line(past.round, 18), style="bold" if past.round == round_id else "")
+        row.append("  ")
+        row.append(one_line(position_text(demand, past.position) or "—", 40), style="dim" if past.carried else "")
+        if past.position is not None and past.position.claim and not past.carried:
+            row.append(f" {CLAIM_GLYPH}", style="cyan")
+        lines.append(row)
     return lines
 
 
@@ -152,53 +288,13 @@ class DetailPane(VerticalScroll):
         yield Static(id="detail-body")
 
     def show(self, analysis: Analysis, round_id: str, demand_id: str | None, party_id: str | None,
-             extra: list[Text] | None = None) -> None:
+             extra: list[Text] | None = None, basis: str | None = None, shift: Shift | None | bool = False) -> None:
         body = self.query_one("#detail-body", Static)
-        catalog = analysis.catalog
         if demand_id is None:
             self._put(body, [Text("Nothing selected.", style="dim")])
             return
-        demand = catalog.demand(demand_id)
-        lines: list[Text] = [Text(one_line(demand.title), style="bold underline")]
-        if demand.kind == "scale" and demand.scale:
-            lines.append(Text("Scale: ", style="dim") + plain(" < ".join(demand.scale)))
-        elif demand.unit:
-            lines.append(Text("Unit: ", style="dim") + plain(demand.unit))
-        if demand.note:
-            lines.append(block(demand.note, style="dim"))
-        if party_id is None:
-            gap = analysis.gap(round_id, demand_id)
-            lines.append(Text(f"Gap: {gap.shown(demand) or '—'}  {gap.agreement or ''}  {gap.trend or ''}"))
-            self._put(body, lines)
-            return
-        party = catalog.party(party_id)
-        cell = analysis.cell(round_id, party_id, demand_id)
-        lines.append(Text("Party: ", style="dim") + plain(party.name) + Text(f" ({party.role})", style="dim"))
-        if cell.position is None:
-            lines.append(Text("No position stated yet.", style="dim"))
-        else:
-            shift = cell.shift
-            if shift is not None:
-                lines.append(Text(f"{SHIFT_GLYPHS[shift]} {shift.value}: {SHIFT_MEANINGS[shift]}", style=SHIFT_STYLES[shift]))
-            if cell.carried:
-                lines.append(Text(f"Carried over from round {cell.position.round}", style="dim"))
-            lines += _position_lines(catalog, demand.unit, cell.position, "Position")
-            for report in cell.position.disputed:
-                lines.append(Text("Disputed report ‡", style="bold yellow"))
-                lines += _position_lines(catalog, demand.unit, report, "  Says")
-            lines.append(Text(f"{one_line(os.path.basename(catalog.path))}:{cell.position.line}  (e edits it there)", style="dim"))
-        lines.append(Text("History across rounds", style="bold underline"))
-        for past in analysis.history(party_id, demand_id):
-            shift = past.shift
-            glyph = SHIFT_GLYPHS[shift] if shift is not None else " "
-            row = Text(f"{glyph} ", style=SHIFT_STYLES.get(shift, "") if shift else "")
-            row.append(one_line(past.round, 18), style="bold" if past.round == round_id else "")
-            row.append("  ")
-            row.append(one_line(position_text(demand, past.position) or "—", 40), style="dim" if past.carried else "")
-            lines.append(row)
-        if extra:
-            lines += extra
-        self._put(body, lines)
+        lines = detail_lines(analysis, round_id, demand_id, party_id, basis, shift)
+        self._put(body, lines + (extra or []))
 
     def _put(self, body: Static, lines: list[Text]) -> None:
         """Show `lines`, with a layout pass only when their height changes: a pass costs a
