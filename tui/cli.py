@@ -8,9 +8,13 @@ reaches the user: unexpected failures are reported in one line with exit status 
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
+import os
 import sys
 from importlib.metadata import PackageNotFoundError, version
+
+from negotrack.store.text import clean
 
 #: subcommand -> (module under negotrack.tui.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -24,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "draft": ("draft", "propose positions from a report (.txt, .html, .eml) as YAML to review"),
     "docs": ("docs", "print a documentation page: the catalog format, exports, history, git"),
     "textconv": ("textconv", "print a catalog's meaning one fact per line, for git diff and git log -p"),
+    "completion": ("completion", "print a completion script for bash, zsh or fish"),
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -56,6 +61,17 @@ def _dashboard_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _misspelt_command(args: list[str]) -> str | None:
+    """The command `args[0]` was probably meant to be (`valdiate` -> `validate`), else None.
+
+    Only for a first word that is no existing path, so `negotrack talks.yaml` still opens it.
+    """
+    if not args or args[0].startswith("-") or os.path.exists(args[0]):
+        return None
+    close = difflib.get_close_matches(args[0], list(COMMANDS), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     try:
@@ -67,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
             module.configure(parser)
             args = parser.parse_args(args_list[1:])
             return module.run(args)
+        meant = _misspelt_command(args_list)
+        if meant is not None:
+            suggestion = clean(" ".join(["negotrack", meant, *args_list[1:]]))
+            print(f"negotrack: {clean(args_list[0])} is not a command or a file; did you mean: {suggestion}", file=sys.stderr)
+            return EXIT_USAGE
         from .commands import open_dashboard
 
         args = _dashboard_parser().parse_args(args_list)
