@@ -33,7 +33,8 @@ async def test_the_summary_is_shown_whole_with_title_date_venue_and_sources(size
         assert "reported: a report says these talks took place" in text
         # its source: outlet, date, title and url
         assert "A wire service, 2024-01-10 — “Talks open in Cairo”" in text
-        assert "https://example.org/wire/talks-open" in text
+        url = analysis.catalog.source("wire").url
+        assert len(url) > 120 and url in "".join(line.strip() for line in lines)  # broken, never cut
         assert "…" not in text
 
 

@@ -28,7 +28,7 @@ def _bulleted(rows: list[tuple[Text, RenderableType]]) -> Table:
     """Items with their mark in a column of their own, so that wrapped lines stay indented."""
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(width=1, no_wrap=True)
-    table.add_column(ratio=1)
+    table.add_column(ratio=1, overflow="fold")  # a long url is broken, never cut
     for mark, body in rows:
         table.add_row(mark, body)
     return table

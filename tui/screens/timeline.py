@@ -182,7 +182,7 @@ def key(catalog: Catalog, demand_id: str, analysis: Analysis, width: int) -> Tex
         text.append(one_line(party.name, max(12, width // 3)))
         text.append("   ")
     text.append("\nlowercase: a claim (another side's account)   * several parties   "
-                f"┊ {STATUS_MARK} announced or inferred round   gap: ▁ close … █ apart", style="dim")
+                f"┊ {STATUS_MARK} announced or inferred round\ngap: ▁ close … █ apart (the relative gap)", style="dim")
     return text
 
 
