@@ -257,6 +257,21 @@ def test_into_prints_the_round_with_the_proposals_merged(capsys, files):
     assert positions[("north", "total")].value.low == 800
 
 
+def test_into_a_round_with_no_positions_adds_them_party_by_party(capsys, files):
+    status, out, err = _run(capsys, "draft", str(files["article"]), "--into", str(files["catalog"]), "--round", "r2")
+    assert status == 0, err
+    assert "    positions:  # draft\n" in out
+    lines = SMALL.split("\n")
+    merged = "\n".join(lines[:lines.index("  - id: r2")]) + "\n" + out
+    catalog, problems = parse_catalog(merged, "merged.yaml")
+    assert catalog is not None, problems
+    positions = catalog.rounds[1].positions
+    assert {("south", "ceasefire"), ("north", "total"), ("north", "ceasefire")} <= set(positions)
+    # each party's lines stay together: the comments of one are not pushed under the next
+    south_at = out.index("      south:")
+    assert "keyword `release`" in out[:south_at] and "keyword `release`" not in out[south_at:]
+
+
 def test_round_leaves_out_what_the_round_already_says(capsys, files):
     status, out, _ = _run(capsys, "draft", str(files["article"]), "--catalog", str(files["catalog"]), "--round", "r1")
     assert status == 0

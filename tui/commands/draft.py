@@ -170,10 +170,13 @@ def _block_end(lines: list[str], start: int, indent: int, stop: int) -> int:
     `indent`), not past `stop`."""
     end = start + 1
     for n in range(start + 1, stop):
-        if _meaningful(lines[n]):
-            if _indent(lines[n]) <= indent:
+        if not lines[n].strip():
+            continue
+        if _indent(lines[n]) <= indent:
+            if _meaningful(lines[n]):
                 break
-            end = n + 1
+            continue  # a comment at the block's own level may belong to what follows
+        end = n + 1  # content, or a comment indented inside the block
     return end
 
 
