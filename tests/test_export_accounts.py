@@ -112,7 +112,7 @@ def test_a_claim_is_told_as_the_other_side_account_never_as_a_statement(build) -
     # the move away from a claimed position says the starting point was a claim
     assert "South moved toward the other side on Harbour access: from closed (claim: per North) to limited to daylight hours." in text
     assert "North (the foreign minister) stated a position on Harbour access: open." in text
-    assert "South on Prisoners released: also reported as 20,000, according to North (a northern official)." in text
+    assert "South on Prisoners released: also reported as 20,000 prisoners, according to North (a northern official)." in text
 
 
 @pytest.mark.parametrize("build", [to_markdown, to_html], ids=["md", "html"])
@@ -124,6 +124,9 @@ def test_taken_up_again_restated_and_changed_are_said_as_such(build) -> None:
     assert "first position" not in r4
     assert "North restated its position on Harbour access in a new report: still open." in r4
     assert "South changed its position on Written guarantees: from verbal only to verbal only, with a deadline." in r4
+    # the other side's account of an unchanged stance is not the party restating it
+    assert "According to North, South's position on Harbour access is still limited to daylight hours (restated in a new report)." in r4
+    assert "South restated" not in r4
     assert "in other words" not in text and "reworded" not in text
 
 
@@ -170,9 +173,9 @@ def test_without_claims_the_analysis_leaves_them_out_and_every_export_says_so() 
     assert {r["claims_counted"] for r in csv_rows(claims=False).values()} == {"false"}
     for build in (to_markdown, to_html):
         text = unescape(re.sub(r"<[^>]+>", "", build(*load(claims=False))))
-        assert "Claims left out (1 position): a position that is one side's account of another side's stance takes no part" in text
+        assert "Claims left out (2 positions): a position that is one side's account of another side's stance takes no part" in text
         assert "According to North (a northern official), South's position" not in text
-        assert "also reported as 20,000" not in text
+        assert "also reported as 20,000 prisoners" not in text
         assert "South stated a position on Harbour access: limited to daylight hours." in text
 
 

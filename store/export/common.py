@@ -320,6 +320,9 @@ def position_sentence(catalog: Catalog, party: Party, demand: Demand, cell: Cell
         body = f"{who} changed its position on {{what}}: from {{was}} to {{now}}" + status
     elif shift is Shift.WITHDRAWN:
         body = f"{who} dropped its demand on {{what}}" + (" (was {was})" if values["was"] else "")
+    elif told is not None:
+        # another's account of an unchanged stance: not a statement of the party's own
+        body = f"{who}'s position on {{what}} is still {{now}}" + (" (restated in a new report)" if cell.restated else "")
     elif cell.restated:
         body = f"{who} restated its position on {{what}} in a new report: still {{now}}"
     else:
@@ -382,7 +385,10 @@ def disputed_sentence(catalog: Catalog, party: Party, demand: Demand, report: Re
     note = report.note.strip() if report.note else ""
     template = ("{who} on {what}: also reported as {stance}" + (", {account}" if account else "")
                 + (" ({note})" if note else ""))
-    return full_stop(compose(template, who=party.name, what=demand.title, stance=report.shown(), account=account, note=note))
+    stance: list[Part] = [(report.stance or "", True)]
+    if report.value is not None:
+        stance = [(str(report.value), False)] + ([(" ", False), (demand.unit, True)] if demand.unit else [])
+    return full_stop(compose(template, who=party.name, what=demand.title, stance=stance, account=account, note=note))
 
 
 def round_heading(rnd: Round) -> list[Part]:
