@@ -14,9 +14,13 @@ _ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = "negotrack.schema.json"
 
 
-def schema_path() -> Path:
-    """The installed JSON Schema of the catalog format (the file editors are pointed at)."""
-    return _ROOT / "schema" / SCHEMA_FILE
+EXPORT_SCHEMA_FILE = "export.schema.json"
+
+
+def schema_path(*, export: bool = False) -> Path:
+    """The installed JSON Schema of the catalog format (the file editors are pointed at), or
+    with `export` the one of `negotrack export --format json`."""
+    return _ROOT / "schema" / (EXPORT_SCHEMA_FILE if export else SCHEMA_FILE)
 
 
 def doc_topics() -> dict[str, Path]:

@@ -39,6 +39,9 @@ def test_schema_path_names_the_installed_schema(capsys) -> None:
     path = Path(out.strip())
     assert path.is_absolute() and path == schema_path()
     assert path.read_text(encoding="utf-8") == schema_text()
+    status, out, _ = run(capsys, "schema", "--path", "--export")
+    assert status == 0
+    assert Path(out.strip()).read_text(encoding="utf-8") == run(capsys, "schema", "--export")[1]
 
 
 def test_init_points_the_new_catalog_at_the_installed_schema_and_docs(tmp_path: Path, capsys) -> None:

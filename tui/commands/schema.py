@@ -16,13 +16,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "a first line `# yaml-language-server: $schema=...`, which editors with the YAML language "
         "server read. The schema checks shape only; `negotrack validate` remains the authority."
     )
-    parser.add_argument("--path", action="store_true", help="print where the installed schema file is, not the schema")
+    parser.add_argument("--path", action="store_true", help="print where the installed schema file is (with --export: the export's), not the schema")
     parser.add_argument("--export", action="store_true", help="print the JSON Schema of `negotrack export --format json` instead")
 
 
 def run(args: argparse.Namespace) -> int:
     if args.path:
-        path = schema_path()
+        path = schema_path(export=args.export)
         if not path.is_file():
             print(f"negotrack: the schema is not installed at {path}; reinstall negotrack, "
                   "or save it with: negotrack schema > negotrack.schema.json", file=sys.stderr)
