@@ -94,12 +94,14 @@ async def test_review_and_accept_copies_and_keeps_the_yaml_beside_the_catalog(fi
         assert copied.startswith("north:\n  total:")
         assert "\x1b" not in copied  # the ESC of the article is escaped in the YAML string
         assert "✓ accepted" in shown(screen.query_one("#draft-proposal"))
+        await pilot.press("a")  # accepting again copies again but keeps it once
+        await pilot.pause()
         await pilot.press("escape")
         await until(pilot, lambda: screen not in app.screen_stack)
     drafts = Path(drafts_path(str(catalog_path)))
     assert drafts.name == "talks.drafts.yaml"
     kept = drafts.read_text(encoding="utf-8")
-    assert copied in kept
+    assert kept.count(copied) == 1 and len(app.accepted) == 1
     # what was kept pastes under a round and reads back with the article's exact characters
     pasted = CATALOG + "  - id: r2\n    date: 2030-02-01\n    positions:\n" + textwrap.indent(copied, "      ")
     loaded, problems = parse_catalog(pasted, "pasted.yaml")

@@ -160,6 +160,9 @@ class DraftScreen(ModalScreen[None]):
             return
         text = proposal_yaml(self.renderer, proposal)
         self.app.copy_to_clipboard(text)
+        if self.index in self.accepted:  # copied again, but kept only once
+            self.notify("Copied again; already kept in the drafts file", markup=False)
+            return
         self._append(proposal, text, self.index)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="draft-write")
