@@ -229,7 +229,7 @@ def parse(text: str) -> _Page:
     return page
 
 
-@pytest.mark.parametrize("path", [BASIC, HOSTILE], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [BASIC, HOSTILE, DATA / "accounts.yaml", DATA / "rtl.yaml"], ids=lambda p: p.name)
 def test_html_is_self_contained_and_links_only_to_web_sources(path: Path) -> None:
     catalog, analysis = load(path)
     text = to_html(catalog, analysis)

@@ -52,7 +52,7 @@ td .note, td q { display: block; font-size: .85em; color: var(--muted); }
 .shift-moved .glyph { color: #8a6d00; } .shift-withdrawn .text { text-decoration: line-through; }
 .status, .round-status { font-size: .8em; border: 1px solid var(--line); border-radius: .6em; padding: 0 .4em; white-space: nowrap; }
 .round-status { border-style: dashed; font-weight: normal; font-style: italic; }
-.claim { font-size: .8em; color: #7a4a00; white-space: nowrap; }
+.claim { font-size: .8em; color: #7a4a00; }
 .ctl { font: .75em ui-monospace, monospace; border: 1px solid currentColor; border-radius: .2em; padding: 0 .15em; }
 sup a { text-decoration: none; }
 #sources a { word-break: break-all; }
