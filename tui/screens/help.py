@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import ScrollableContainer
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -22,10 +21,6 @@ from negotrack.store.analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, 
 
 from ..present import SHIFT_STYLES
 from .reading import CLAIM_STYLE, STATUS_MARK, ReadingScroll
-
-
-#: the keys of Textual's scrolls that move up and down (left and right have nothing to show)
-VERTICAL = ("up", "down", "home", "end", "pageup", "pagedown")
 
 
 def _key(binding: Binding, app) -> str:  # noqa: ANN001 - the App, for its key display
@@ -42,14 +37,16 @@ def key_table(app, sources: Iterable[Iterable[BindingType]], shown_only: bool = 
         for binding in source:
             if not isinstance(binding, Binding) or (shown_only and not binding.show):
                 continue
+            labels = []
             for key in binding.key.split(","):
                 one = Binding(key, binding.action, binding.description,
                               key_display=binding.key_display if key == binding.key else None)
                 label = _key(one, app)
-                if label in seen:
-                    continue
-                seen.add(label)
-                table.add_row(label, binding.description)
+                if label not in seen:
+                    seen.add(label)
+                    labels.append(label)
+            if labels:
+                table.add_row(" ".join(labels), binding.description)
     return table
 
 
@@ -74,15 +71,17 @@ class HelpScreen(ModalScreen[None]):
         with ReadingScroll(id="help-box"):
             yield Static(Text("negotrack keys", style="bold underline"))
             yield Static(dashboard)
-            yield _title("Two rounds side by side (compare)")
-            yield Static(key_table(app, (CompareDialog.BINDINGS, CompareScreen.BINDINGS)))
+            yield _title("Choosing two rounds (the compare dialog)")
+            yield Static(key_table(app, (CompareDialog.BINDINGS,)))
+            yield Static(Text("Enter in the first list, then in the second, compares them.", style="dim"))
+            yield _title("Two rounds side by side")
+            yield Static(key_table(app, (CompareScreen.BINDINGS,)))
             yield _title("A round's account")
             yield Static(key_table(app, (RoundAccountScreen.BINDINGS,)))
             yield _title("Timeline")
             yield Static(key_table(app, (TimelineScreen.BINDINGS,)))
             yield _title("Reading keys (this help, compare, a round's account, timeline, errors)")
-            scrolling = [b for b in ScrollableContainer.BINDINGS if isinstance(b, Binding) and b.key in VERTICAL]
-            yield Static(key_table(app, (ReadingScroll.BINDINGS, scrolling)))
+            yield Static(key_table(app, (ReadingScroll.BINDINGS,)))
             yield Static(Text("Home and End scroll a screen that is open; on the dashboard they go to the "
                               "first and last round.", style="dim"))
             yield _title("Glyphs (never colour alone)")
