@@ -22,22 +22,21 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from .catalog import parse_catalog
-from .changes import Change, apply_changes, catalog_doc, catalog_head, doc_changes, doc_changes_by_round, position_key, round_positions_doc
-from .history_places import ENV_DB, Known, Place, locate, moved_here, same_catalog
+from .changes import Change, apply_changes, doc_changes, doc_changes_by_round, position_key
+from .history_cells import CellIndex
+from .history_places import ENV_DB, Known, OnDisk, Place, locate, moved_here, same_catalog
+from .history_rounds import RoundCache, Version
 from .history_rows import (
     SCHEMA, CellVersion, HistoryError, SnapshotInfo, ViewState, catalog_to_hash, changes_to_delta, changes_to_summary,
-    check_tables, delta_to_changes, doc_to_first_summary, doc_to_hash, hash_of, row_to_snapshot_info, row_to_view_state,
-    sha256_of, utc_now, view_state_to_row,
+    check_tables, delta_to_changes, doc_to_first_summary, doc_to_hash, row_to_snapshot_info, row_to_view_state,
+    utc_now, view_state_to_row,
 )
 from .model import Catalog
-from .problems import Problem
 from .storage import (
     BlobStore, FileLock, MemoryBlobStore, MemoryJSONStorage, NoLock, SafeJSONStorage, StorageError,
     dumps, move_aside, remove_stale_temps,
@@ -71,31 +70,6 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-@dataclass(slots=True)
-class _RoundEntry:
-    """What one round meant when its text last had `text_digest` under definitions `context`."""
-
-    text_digest: str
-    context: str
-    part: dict[str, Any]  # round_positions_doc of the round
-    digest: str  # sha256_of(part); "" when the round has no positions
-
-
-@dataclass(slots=True)
-class _Version:
-    """A catalog's document and content hash; `rounds` splits its positions by round (round id
-    -> that round's entries, the same dicts as the previous version's for rounds that did not
-    change), None when the document was not built round by round."""
-
-    catalog: Catalog | None
-    doc: dict[str, Any]
-    hash: str
-    rounds: dict[str, dict[str, Any]] | None
-
-
-# -- the store ---------------------------------------------------------------------------------
-
-
 class History:
     """The versions of one catalog and where its user left off. Create with `History.open`."""
 
@@ -126,12 +100,9 @@ class History:
         self._docs: OrderedDict[tuple[int, str], dict[str, Any]] = OrderedDict()
         #: for cached documents that were built round by round: their split by round
         self._doc_rounds: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
-        self._current: _Version | None = None
         #: per round id, what the round meant the last time a catalog was turned into a document
-        self._round_cache: dict[str, _RoundEntry] = {}
-        self._cells: dict[str, list[tuple[str, str, dict[str, Any] | None]]] = {}
-        self._cells_last: dict[str, dict[str, Any] | None] = {}
-        self._cells_upto: tuple[int, str] | None = None
+        self._rounds = RoundCache()
+        self._cells = CellIndex()
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -208,8 +179,7 @@ class History:
             self._db.close()
             self._docs.clear()
             self._doc_rounds.clear()
-            self._current = None
-            self._round_cache = {}
+            self._rounds.clear()
 
     def take_warnings(self) -> list[str]:
         """Warnings that arose after opening (a damaged blob, a database replaced by garbage)."""
@@ -239,44 +209,8 @@ class History:
                     rows = self._snapshots.all()
         return sorted(rows, key=lambda r: r.doc_id)
 
-    def _version_of(self, catalog: Catalog) -> _Version:
-        """The document and content hash of `catalog`, built round by round.
-
-        A round whose text digest (from the loader) and the definitions it was read under are
-        what they were last time is not looked at again: its positions and their digest are
-        reused as they are (see docs/history.md for why that is safe).
-        """
-        if self._current is not None and self._current.catalog is catalog:
-            return self._current
-        ids = [r.id for r in catalog.rounds]
-        if len(set(ids)) != len(ids) or any("/" in rid for rid in ids):
-            # Not a loaded catalog (the loader refuses both): positions would not split by round.
-            doc = catalog_doc(catalog)
-            self._round_cache = {}
-            self._current = _Version(catalog, doc, doc_to_hash(doc), None)
-            return self._current
-        head = catalog_head(catalog)
-        # Positions are read in the light of the demands (a number or a stance); parties and
-        # sources only validate them, but any change of definitions re-reads every round.
-        context = sha256_of([head["parties"], head["demands"], head["sources"]])
-        previous, cache = self._round_cache, {}
-        positions: dict[str, Any] = {}
-        rounds: dict[str, dict[str, Any]] = {}
-        digests: dict[str, str] = {}
-        for r in catalog.rounds:
-            entry = previous.get(r.id)
-            if entry is None or not r.text_digest or entry.text_digest != r.text_digest or entry.context != context:
-                part = round_positions_doc(r)
-                entry = _RoundEntry(r.text_digest, context, part, sha256_of(part) if part else "")
-            cache[r.id] = entry
-            rounds[r.id] = entry.part
-            if entry.part:
-                positions.update(entry.part)
-                digests[r.id] = entry.digest
-        self._round_cache = cache
-        head["positions"] = positions
-        self._current = _Version(catalog, head, hash_of(head, digests), rounds)
-        return self._current
+    def _version_of(self, catalog: Catalog) -> Version:
+        return self._rounds.version_of(catalog)
 
     def _doc_and_hash(self, catalog: Catalog) -> tuple[dict[str, Any], str]:
         version = self._version_of(catalog)
@@ -414,7 +348,7 @@ class History:
             raise HistoryError(f"the history database {self.db_path} now holds the history of {made_for}; "
                                "run the command again and this catalog gets a database of its own")
 
-    def _record_locked(self, version: _Version) -> SnapshotInfo | None:
+    def _record_locked(self, version: Version) -> SnapshotInfo | None:
         doc, digest = version.doc, version.hash
         rows = self._rows()
         last = rows[-1] if rows else None
@@ -492,39 +426,9 @@ class History:
         """Each version of one position: one entry per snapshot where it appeared, changed or
         went away (position None), oldest first."""
         with self._mutex:
-            self._index_cells(self._rows())
-            return [CellVersion(t, h, p) for t, h, p in self._cells.get(position_key(round_id, party_id, demand_id), [])]
-
-    def _index_cells(self, rows: list[Document]) -> None:
-        """Bring the per-position index up to date with `rows` (only new rows are read)."""
-        start = 0
-        if self._cells_upto is not None:
-            upto_id, upto_hash = self._cells_upto
-            at = next((i for i, r in enumerate(rows) if r.doc_id == upto_id), None)
-            if at is not None and rows[at]["hash"] == upto_hash:
-                start = at + 1
-            else:  # the database was replaced (moved aside, or reset by another process)
-                self._cells, self._cells_last, self._cells_upto = {}, {}, None
-        for index in range(start, len(rows)):
-            row = rows[index]
-            stamp = (row["taken_at"], row["hash"])
-            try:
-                if row.get("delta") is None and row.get("delta_blob") is None:
-                    positions = self._doc_at(rows, index).get("positions", {})
-                    updates = [(key, positions.get(key)) for key in {*self._cells_last, *positions}]
-                else:
-                    updates = [
-                        (c["key"], None if c["kind"] == "removed" else c.get("new"))
-                        for c in self._row_delta(row) if c["section"] == "positions"
-                    ]
-            except HistoryError as exc:
-                self._warnings.append(f"edit history is incomplete: {exc}")
-                updates = []
-            for key, position in updates:
-                if self._cells_last.get(key) != position:
-                    self._cells.setdefault(key, []).append((*stamp, position))
-                    self._cells_last[key] = position
-            self._cells_upto = (int(row.doc_id), row["hash"])
+            rows = self._rows()
+            self._cells.update(rows, lambda index: self._doc_at(rows, index), self._row_delta, self._warnings.append)
+            return self._cells.versions(position_key(round_id, party_id, demand_id))
 
     # -- where the user left off -----------------------------------------------------------
 
@@ -546,45 +450,6 @@ class History:
                     self._state.upsert(Document(view_state_to_row(state), doc_id=1))
             except OSError as exc:
                 raise HistoryError(f"cannot write the history database {self.db_path}: {exc.strerror or exc}") from exc
-
-
-class OnDisk:
-    """A catalog and the bytes it was read from, for `History.record(..., current=...)`.
-
-    Called under the database lock, it reads the file again: the same bytes give the same
-    catalog; other bytes give the catalog they hold now (`reparse=True`, for a one-shot
-    `negotrack record`) or None (`reparse=False`, for the dashboard, which reloads on every
-    save and records that version next). A file that is gone or now has errors gives None.
-    `dropped` then says why nothing was recorded.
-    """
-
-    def __init__(self, path: str, data: bytes, catalog: Catalog, *, reparse: bool = True) -> None:
-        self.path, self.data, self.catalog, self.reparse = path, data, catalog, reparse
-        self.dropped: str | None = None
-        #: the problems of the newer version when it has errors (empty when it could not be read)
-        self.problems: list[Problem] = []
-        #: True when what was recorded is not what was read first (the file changed meanwhile)
-        self.reread = False
-
-    def __call__(self) -> Catalog | None:
-        try:
-            with open(self.path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            self.dropped = f"{self.path} could not be read again before recording ({exc.strerror or exc})"
-            return None
-        if data == self.data:
-            return self.catalog
-        if not self.reparse:
-            self.dropped = f"{self.path} changed while its history was busy; its newer version is recorded next"
-            return None
-        catalog, problems = parse_catalog(data, self.path)
-        if catalog is None:
-            self.problems = problems
-            self.dropped = f"{self.path} changed while waiting to record and now has errors; nothing recorded"
-            return None
-        self.data, self.catalog, self.reread = data, catalog, True
-        return catalog
 
 
 class _Refused(Exception):

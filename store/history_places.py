@@ -5,7 +5,8 @@ The rule everything here keeps: one database per catalog. `--db PATH` / `$NEGOTR
 a folder of databases (as the default data folder is), or a single database file, which then
 holds the history of the one catalog its `meta` names; any other catalog gets a database of
 its own beside it. A catalog is known by its absolute path; a moved one is matched to its old
-history only when the user asks for it (`adopt`), never silently.
+history only when the user asks for it (`adopt`), never silently. `OnDisk` tells a record
+under the database lock whether the catalog file still holds what was read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typing import Any
 
 import platformdirs
 
+from .catalog import parse_catalog
+from .model import Catalog
+from .problems import Problem
 from .storage import FileLock, atomic_write, dumps, fsync_dir
 
 #: environment variable naming the history folder or database file (as `--db` does)
@@ -278,3 +282,42 @@ def _remove_database(db_path: str) -> None:
         os.rmdir(blobs)
     except OSError:  # something else is in there: not ours to remove
         pass
+
+
+class OnDisk:
+    """A catalog and the bytes it was read from, for `History.record(..., current=...)`.
+
+    Called under the database lock, it reads the file again: the same bytes give the same
+    catalog; other bytes give the catalog they hold now (`reparse=True`, for a one-shot
+    `negotrack record`) or None (`reparse=False`, for the dashboard, which reloads on every
+    save and records that version next). A file that is gone or now has errors gives None.
+    `dropped` then says why nothing was recorded.
+    """
+
+    def __init__(self, path: str, data: bytes, catalog: Catalog, *, reparse: bool = True) -> None:
+        self.path, self.data, self.catalog, self.reparse = path, data, catalog, reparse
+        self.dropped: str | None = None
+        #: the problems of the newer version when it has errors (empty when it could not be read)
+        self.problems: list[Problem] = []
+        #: True when what was recorded is not what was read first (the file changed meanwhile)
+        self.reread = False
+
+    def __call__(self) -> Catalog | None:
+        try:
+            with open(self.path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            self.dropped = f"{self.path} could not be read again before recording ({exc.strerror or exc})"
+            return None
+        if data == self.data:
+            return self.catalog
+        if not self.reparse:
+            self.dropped = f"{self.path} changed while its history was busy; its newer version is recorded next"
+            return None
+        catalog, problems = parse_catalog(data, self.path)
+        if catalog is None:
+            self.problems = problems
+            self.dropped = f"{self.path} changed while waiting to record and now has errors; nothing recorded"
+            return None
+        self.data, self.catalog, self.reread = data, catalog, True
+        return catalog
