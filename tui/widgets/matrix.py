@@ -363,8 +363,8 @@ class Matrix(ScrollView, can_focus=True):
             parties = parties[:sides - FIXED]
             contents = [row[:sides] + [_fold(others, row[sides:])] for row in contents]
             fold_width = min(max((c.natural_width() for row in contents for c in [row[-1]]), default=12), MAX_NATURAL)
-            naturals, minimums = naturals[:sides] + [max(fold_width, 12)], minimums[:sides] + [min(max(fold_width, 12), 16)]
-            must = must[:sides] + [False]
+            naturals, minimums = naturals[:sides] + [max(fold_width, 12)], minimums[:sides] + [12]
+            must = must[:sides] + [True]  # the fold shares the screen with the sides
         widths = self._chosen(view, [DEMAND_KEY, GAP_KEY] + [p.id for p in parties] + ([OTHERS_KEY] if folded else []),
                               share_widths(self._available(), naturals, minimums, must))
         columns = [Column(DEMAND_KEY, "Demand", widths[0]),
@@ -730,11 +730,13 @@ def _lines(content: CellContent | Folded | Pieces, width: int, indent: int | Non
 
 
 def _first_and_rest(text: str, first_room: int, room: int) -> list[str]:
-    """`text` wrapped with `first_room` cells on its first line and `room` on the others."""
-    if first_room < 1:
-        return ["", *wrap(text, room, BODY_LINES)]
-    head = wrap(text, first_room, 2)[0]
-    if head.endswith("…") or head == text:  # all of it fits, or one word too long for the line
-        return [head]
+    """`text` wrapped with `first_room` cells on its first line and `room` on the others; the
+    first line keeps only whole words (it is left empty when the first word does not fit)."""
+    head = ""
+    for word in text.split(" "):
+        candidate = f"{head} {word}" if head else word
+        if cell_len(candidate) > first_room:
+            break
+        head = candidate
     rest = text[len(head):].lstrip()
-    return [head, *wrap(rest, room, BODY_LINES - 1)]
+    return [head, *wrap(rest, room, BODY_LINES - 1)] if rest else [head]
