@@ -15,6 +15,7 @@ smaller type with their header on every page, a chart stays with its heading).
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from html import escape
 
 from ..analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, TREND_GLYPHS, Analysis, Cell, Shift
@@ -90,11 +91,14 @@ blockquote { margin: .3rem 0 .3rem 1rem; color: var(--muted); }
 """.strip()
 
 
+# Catalog text repeats (names, titles, stances in every round): the escapes are cached.
+@lru_cache(maxsize=8192)
 def attr(value: object) -> str:
     """Any text made inert in an HTML attribute value (controls named: `[ESC]`)."""
     return escape(spell_controls(str(value)), quote=True)
 
 
+@lru_cache(maxsize=8192)
 def text(value: object) -> str:
     """Any text made inert as HTML content; a control character is shown by its name, boxed
     (`ESC`), which every font can draw, unlike the control pictures."""

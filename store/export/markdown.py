@@ -8,6 +8,7 @@ so a `|` in a stance cannot split a cell and `<b>` or `[x](y)` stay text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, TREND_GLYPHS, Analysis, Cell, Shift
 from ..model import Catalog, Demand, Source
@@ -26,6 +27,7 @@ _SPACES = re.compile(r"\s+")
 _ASCII_PUNCT = re.compile(r"^[!-/:-@\[-`{-~]$")
 
 
+@lru_cache(maxsize=8192)
 def _inline(text: str | None, trim: bool = True) -> str:
     """`text` escaped on one line; `trim=False` keeps the spaces at its ends (a sentence's joints)."""
     flat = one_line(text or "") if trim else _SPACES.sub(" ", clean(text or ""))
