@@ -221,6 +221,7 @@ async def test_command_palette_offers_actions_and_go_to_round():
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         # rounds by date, found by their venue and title; each action once
         assert "Go to round: 2024-01-10 Doha Talks open" in commands and "Timeline" in commands
+        assert "Draft from an article…" in commands
         assert titles.count("Next round") == 1 and titles.count("Previous round") == 1
         commands["Go to round: 2024-01-10 Doha Talks open"].callback()
         await pilot.pause()

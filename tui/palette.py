@@ -30,6 +30,8 @@ def system_commands(app) -> Iterator[SystemCommand]:  # noqa: ANN001 - the Negot
     catalog = app.catalog
     if catalog is None:
         return
+    yield SystemCommand("Draft from an article…", "propose positions from a report, to review; the catalog is never written",
+                        lambda: app.push_screen(_draft_screen(catalog)))
     for i, rnd in enumerate(catalog.rounds):
         words = [rnd.date.isoformat(), rnd.venue or "", rnd.title or ""]
         label = " ".join(one_line(w, 60) for w in words if w)
@@ -42,3 +44,9 @@ def system_commands(app) -> Iterator[SystemCommand]:  # noqa: ANN001 - the Negot
     for party in catalog.parties:
         yield SystemCommand(f"Go to party: {one_line(party.name, 60)}", f"column of `{one_line(party.id, 40)}` ({party.role})",
                             lambda p=party.id: app.go_to_party(p))
+
+
+def _draft_screen(catalog):  # noqa: ANN001, ANN202 - a Catalog; the screen is imported when asked for
+    from .screens.draft import DraftScreen
+
+    return DraftScreen(catalog)
