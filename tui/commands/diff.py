@@ -92,7 +92,8 @@ def meaning(catalog: Catalog | None, *, claims: bool = True) -> dict[str, Any]:
     return doc
 
 
-def _fmt(key: str, value: Any) -> str:
+def show_value(key: str, value: Any) -> str:
+    """A field's value as diff and textconv print it: ranges as ranges, lists of ids joined."""
     if value is None:
         return "(none)"
     if key == "value" and isinstance(value, list) and len(value) == 2:
@@ -107,10 +108,10 @@ def _details(change: Change) -> list[str]:
     new = change.new if isinstance(change.new, dict) else {}
     keys = list(old) + [k for k in new if k not in old]
     if change.kind == "added":
-        return [f"{k}: {_fmt(k, new[k])}" for k in keys]
+        return [f"{k}: {show_value(k, new[k])}" for k in keys]
     if change.kind == "removed":
-        return [f"{k}: {_fmt(k, old[k])}" for k in keys]
-    return [f"{k}: {_fmt(k, old.get(k))} → {_fmt(k, new.get(k))}" for k in keys if old.get(k) != new.get(k)]
+        return [f"{k}: {show_value(k, old[k])}" for k in keys]
+    return [f"{k}: {show_value(k, old.get(k))} → {show_value(k, new.get(k))}" for k in keys if old.get(k) != new.get(k)]
 
 
 def console(choice: str, file: Any = None):
@@ -146,13 +147,13 @@ def render_text(changes: list[Change], old: Side, new: Side, out) -> None:
         line = Text.assemble((SIGNS[change.kind], STYLES[change.kind]), " ")
         if change.section == "meta":
             if change.kind == "changed":
-                value = f"{_fmt(change.key, change.old)} → {_fmt(change.key, change.new)}"
+                value = f"{show_value(change.key, change.old)} → {show_value(change.key, change.new)}"
             else:
-                value = _fmt(change.key, change.new if change.kind == "added" else change.old)
+                value = show_value(change.key, change.new if change.kind == "added" else change.old)
             out.print(line.append(clean(f"{change.key}: {value}")))
             continue
         if change.section == "order":
-            out.print(line.append(clean(f"order of {change.key}: {_fmt('', change.old)} → {_fmt('', change.new)}")))
+            out.print(line.append(clean(f"order of {change.key}: {show_value('', change.old)} → {show_value('', change.new)}")))
             continue
         where = []
         if change.kind != "added" and (change.section, change.key) in old_lines:

@@ -37,10 +37,9 @@ def versions(tracked: Tracked) -> list[dict[str, Any]]:
             rows.append({**row, "changes": None, "summary": f"not a valid catalog ({errors} error{'s' if errors != 1 else ''})"})
             continue
         doc = catalog_doc(catalog)
-        if previous is None:
-            count, summary = len(doc_changes({}, doc)), doc_to_first_summary(doc)
-        else:
-            count, summary = changes_to_summary(doc_changes(previous, doc))
+        count, summary = changes_to_summary(doc_changes(previous or {}, doc))
+        if previous is None:  # as the history database words its first snapshot
+            summary = doc_to_first_summary(doc)
         rows.append({**row, "changes": count, "summary": summary})
         previous = doc
     return rows

@@ -18,7 +18,7 @@ from negotrack.store.changes import catalog_doc
 from negotrack.store.text import clean
 
 from ..inputs import InputError, read_input
-from .diff import LABELS, _fmt
+from .diff import LABELS, show_value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -28,16 +28,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def fact_lines(doc: dict[str, Any]) -> Iterator[str]:
     """`catalog_doc(...)` as lines `WHAT KEY  FIELD: VALUE`, in the file's order."""
     for key, value in doc.get("meta", {}).items():
-        yield f"{key}: {_fmt(key, value)}"
+        yield f"{key}: {show_value(key, value)}"
     for name, order in doc.get("order", {}).items():
-        yield f"order of {name}: {_fmt('', order)}"
+        yield f"order of {name}: {show_value('', order)}"
     for section, label in LABELS.items():
         for key, entry in doc.get(section, {}).items():
             fields = entry if isinstance(entry, dict) else {"": entry}
             if not fields:
                 yield f"{label} {key}"
             for field, value in fields.items():
-                yield f"{label} {key}  {field}: {_fmt(field, value)}"
+                yield f"{label} {key}  {field}: {show_value(field, value)}"
 
 
 def run(args: argparse.Namespace) -> int:
