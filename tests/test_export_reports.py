@@ -85,6 +85,9 @@ def test_markdown_legend_renders_every_glyph_as_one_flat_list() -> None:
     for trend, glyph in TREND_GLYPHS.items():
         assert f"<li><code>{glyph}</code> gap <strong>{trend}</strong></li>" in legend
     assert f"<code>{CLAIM_GLYPH}</code> <strong>claim</strong>" in legend
+    # the one-line legend under every table, emphasis around code, glyphs intact
+    line = "<p><em>" + ", ".join(f"<code>{g}</code> {s.value}" for s, g in SHIFT_GLYPHS.items())
+    assert html.count(line) == len(catalog.rounds)
 
 
 def test_markdown_table_glyphs_survive_rendering() -> None:

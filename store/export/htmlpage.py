@@ -241,7 +241,7 @@ def _overlap_note(catalog: Catalog, analysis: Analysis, demand: Demand) -> str:
     items = []
     for parties, rounds in groups:
         names = " and ".join(bdi(p.name) for p in parties)
-        where = ", ".join(bdi(r.id) for r in rounds)
+        where = ", ".join(bdi(r.id) + _round_status(r) for r in rounds)
         items.append(f"{names} in {len(rounds)} round{'s' if len(rounds) != 1 else ''} ({where})")
     return ('<p class="muted">Same position, drawn side by side: ' + "; ".join(items) + ".</p>")
 
