@@ -98,3 +98,23 @@ async def test_no_history_flag_writes_nothing(tmp_path):
         await until(pilot, lambda: app.analysis is not None)
         await pilot.press("w")
     assert not db.exists()
+
+
+async def test_reopened_on_a_column_off_to_the_side_the_cursor_is_in_sight_and_the_pane_describes_it(tmp_path):
+    """After a restart the matrix scrolls to the remembered column, and the detail pane shows
+    that cell, not the one the cursor started on."""
+    from test_matrix import wide_catalog
+
+    path, db = wide_catalog(tmp_path / "wide.yaml"), tmp_path / "history.json"
+    await run_once(path, db, select=("r1", "d3", "epsilon"))
+    app = app_for(path, db)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await until(pilot, lambda: app.history_ready and app.current_round_id() == "r1")
+        await pilot.press("d")  # a narrow window hides the pane until asked
+        await pilot.pause()
+        matrix = app.query_one(Matrix)
+        assert matrix.selected() == ("d3", "epsilon")
+        assert matrix.scroll_x > 0
+        header = " ".join(matrix.render_line(y).text for y in range(matrix._layout.header_height))
+        assert "Epsilon" in header  # the column is in sight
+        assert "全角 Epsilon" in shown(app.query_one(DetailPane).query_one("#detail-body"))
