@@ -338,7 +338,8 @@ def test_export_of_the_real_catalog() -> None:
 
 
 def test_store_never_imports_textual() -> None:
-    code = "import sys, negotrack.store.export, negotrack.store.schema; print('textual' in sys.modules)"
+    code = ("import sys, negotrack.store.export, negotrack.store.export.exportschema, negotrack.store.schema; "
+            "print('textual' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
 
