@@ -65,7 +65,7 @@ def _list_depths(tokens) -> list[int]:
     return depths
 
 
-@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.relative_to(DATA).as_posix())
 def test_markdown_has_no_nested_list_and_every_table_row_has_its_cells(path: Path) -> None:
     catalog, analysis = load(path)
     tokens = renderer().parse(to_markdown(catalog, analysis))
@@ -330,7 +330,7 @@ def test_schema_command_prints_the_checked_in_copy() -> None:
 
 
 @pytest.mark.parametrize("claims", [True, False], ids=["claims", "no-claims"])
-@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.relative_to(DATA).as_posix())
 def test_every_export_validates_against_the_schema(path: Path, claims: bool) -> None:
     doc = json.loads(to_json(*load(path, claims)))
     errors = sorted(validator().iter_errors(doc), key=lambda e: list(e.path))
