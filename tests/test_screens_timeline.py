@@ -116,3 +116,36 @@ async def test_it_scrolls_at_once_and_escape_closes():
         assert scroll.scroll_y == scroll.max_scroll_y
         await pilot.press("escape")
         assert not isinstance(app.screen, TimelineScreen)
+
+
+def many_rounds(count: int, venues: tuple[str, ...]) -> str:
+    rounds = "".join(
+        f"  - id: r{i}\n    date: 2024-{1 + (i - 1) // 28:02d}-{1 + (i - 1) % 28:02d}\n"
+        f"    venue: {venues[i % len(venues)]}\n"
+        f"    positions:\n      a: {{n: {i}}}\n      b: {{n: {200 - i}}}\n"
+        for i in range(1, count + 1))
+    return ("title: Many rounds\nparties:\n  a:\n    name: 北京代表团\n  b:\n    name: Genève\n"
+            "demands:\n  n:\n    title: Number\n    unit: things\nrounds:\n" + rounds)
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+@pytest.mark.parametrize("venues", [("Geneva", "Doha", "Cairo"), ("北京", "Genève", "القاهرة")])
+def test_with_many_rounds_each_label_stands_under_its_tick_and_nothing_overflows(width, venues):
+    from rich.cells import cell_len
+
+    from negotrack.store import parse_catalog
+    from negotrack.store.analysis import analyze
+
+    catalog, problems = parse_catalog(many_rounds(120, venues), "many.yaml")
+    assert not problems
+    lines = chart(analyze(catalog), "n", "r100", width).plain.split("\n")
+    assert all(cell_len(line) <= width for line in lines)
+    axis = next(i for i, line in enumerate(lines) if "└" in line)
+    assert "rounds" in "\n".join(lines) and "of 120 shown" in "\n".join(lines)
+    ticks_at = [x for x, char in enumerate(lines[axis]) if char == "┬"]
+    assert len(ticks_at) >= 3
+    if venues[0] == "Geneva":  # one cell per character: columns are string indexes
+        names, dates = lines[axis + 1], lines[axis + 2]
+        for x in ticks_at:
+            assert names[x] != " " and dates[x] != " ", x  # a name and a date over each other
+        assert "2024-04-16" in dates  # the current round (r100) is always labelled

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len, set_cell_size
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,6 +31,8 @@ COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red")
 BARS = " ▁▂▃▄▅▆▇█"
 #: the narrowest column a round gets in the chart (the rounds share the rest of the width)
 MIN_COLUMN = 3
+#: a round's name under the axis may take this many columns, more than its own when narrow
+NAME_WIDTH = 12
 #: the tick labels are up to `TICK_ROWS` rows apart (the rows between place values more
 #: finely), as long as the chart stays about `CHART_ROWS` high
 TICK_ROWS, CHART_ROWS = 3, 12
@@ -62,12 +65,76 @@ def tick_label(value: float) -> str:
     return f"{value:g}"
 
 
+def cut(text: str, cells: int) -> str:
+    """`text` in at most `cells` terminal cells (a wide letter takes two), with `…` if cut."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, max(cells - 1, 0)).rstrip() + "…" if cells > 0 else ""
+
+
 def date_label(rnd: Round, width: int) -> str:
-    if width >= 10:
-        return rnd.date.isoformat()
-    if width >= 8:
-        return rnd.date.strftime("%y-%m-%d")
-    return rnd.date.strftime("%m-%d")
+    """The date as wide as a round's column allows; in full where labels must skip rounds."""
+    return rnd.date.strftime("%m-%d") if 5 <= width < 10 else rnd.date.isoformat()
+
+
+def axis_labels(rows: list[list[str]], column: int, current: int | None) -> tuple[list[Text], list[int]]:
+    """Lines of labels under the rounds' columns (their names, their dates), and the columns
+    of the rounds labelled. Each round's labels are centred under its column; a round whose
+    labels would touch those already placed is left unlabelled on every line alike, so that a
+    name and a date under each other are always the same round's. The current round is placed
+    first, reversed."""
+    count = len(rows[0])
+    width = column * count
+    taken = [False] * (width + 1)
+    order = ([current] if current is not None else []) + [i for i in range(count) if i != current]
+    spans: dict[int, tuple[int, int]] = {}
+    for i in order:
+        size = min(max(cell_len(row[i]) for row in rows), width)
+        start = min(max(0, i * column + (column - size) // 2), width - size)
+        if any(taken[max(start - 1, 0):start + size + 1]):
+            continue
+        taken[start:start + size] = [True] * size
+        spans[i] = (start, start + size)
+    lines = []
+    for row in rows:
+        chars = [" "] * width
+        for i, (start, end) in spans.items():
+            # centred under the round's tick, as far as the span allows
+            label = cut(row[i], end - start)
+            left = min(max(i * column + (column - 1) // 2 - start - cell_len(label) // 2, 0), end - start - cell_len(label))
+            chars[start:end] = [" " * left + label + " " * (end - start - left - cell_len(label))] + [""] * (end - start - 1)
+        text = Text("".join(chars))
+        if current in spans:
+            text.stylize("bold reverse", *spans[current])
+        lines.append(text)
+    return lines, sorted(i * column + (column - 1) // 2 for i in spans)
+
+
+def x_axis(rounds: tuple[Round, ...], shown: range, here: int, indent: int, column: int) -> Text:
+    """The axis under the chart, a tick under each round labelled, and its name and date.
+
+    With room for five characters a column, every round is labelled, shortened to its column;
+    with less, rounds are labelled as far as their whole names fit (ticks show which)."""
+    dense = column - 1 >= 5
+    names, dates = [], []
+    for r in shown:
+        rnd = rounds[r]
+        full = one_line(rnd.venue or rnd.id)
+        name = cut(full, column - 1 if dense else NAME_WIDTH)
+        if rnd.status != "reported" and (not dense or cell_len(full) + 2 <= column - 1):
+            name = f"{name} {STATUS_MARK}"
+        names.append(name)
+        dates.append(date_label(rnd, column - 1))
+    lines, ticked = axis_labels([names, dates], column, shown.index(here) if here in shown else None)
+    axis = ["─"] * (column * len(shown))
+    for x in ticked:
+        axis[x] = "┬"
+    text = Text(" " * indent + " └" + "".join(axis) + "\n", style="dim")
+    for line in lines:
+        text.append(" " * (indent + 2))
+        text.append_text(line)
+        text.append("\n")
+    return text
 
 
 def window(count: int, current: int, fits: int) -> range:
@@ -91,7 +158,7 @@ def chart(analysis: Analysis, demand_id: str, current: str | None, width: int) -
     series = {p.id: [analysis.cell(r.id, p.id, demand_id) for r in catalog.rounds] for p in parties}
     points = {pid: [measure(demand, c.position) for c in cells] for pid, cells in series.items()}
     if demand.scale is not None:
-        labels = [one_line(s, max(8, width // 4)) for s in demand.scale]
+        labels = [cut(one_line(s), max(8, width // 4)) for s in demand.scale]
         values = [float(i) for i in range(len(labels))]
     else:
         measured = [v for row in points.values() for v in row if v is not None]
@@ -103,7 +170,7 @@ def chart(analysis: Analysis, demand_id: str, current: str | None, width: int) -
         step = (marks[1] - marks[0]) / between
         values = [marks[0] + i * step for i in range((len(marks) - 1) * between + 1)]
         labels = [tick_label(v) if i % between == 0 else "" for i, v in enumerate(values)]
-    label_width = max(len(label) for label in labels)
+    label_width = max(cell_len(label) for label in labels)
     rounds = catalog.rounds
     here = catalog.round_index(current) if current in [r.id for r in rounds] else len(rounds) - 1
     room = max(width - label_width - 2, MIN_COLUMN)
@@ -128,7 +195,7 @@ def chart(analysis: Analysis, demand_id: str, current: str | None, width: int) -
     text = Text()
     unconfirmed = [rounds[r].status != "reported" for r in shown]
     for y in range(len(values) - 1, -1, -1):
-        text.append(labels[y].rjust(label_width) + (" ┤" if labels[y] else " │"), style="dim")
+        text.append(" " * (label_width - cell_len(labels[y])) + labels[y] + (" ┤" if labels[y] else " │"), style="dim")
         for x, cell in enumerate(grid[y]):
             if not cell:
                 text.append(("┊" if unconfirmed[x] else " ").center(column), style="dim")
@@ -142,20 +209,7 @@ def chart(analysis: Analysis, demand_id: str, current: str | None, width: int) -
             else:
                 text.append("*".center(column), style="bold")
         text.append("\n")
-    text.append(" " * label_width + " └" + "─" * (column * len(shown)) + "\n", style="dim")
-    for line in ("name", "date"):
-        text.append(" " * (label_width + 2))
-        for r in shown:
-            rnd = rounds[r]
-            if line == "date":
-                said = date_label(rnd, column - 1)
-            elif rnd.status != "reported" and column >= 5:
-                said = f"{one_line(rnd.venue or rnd.id, column - 3)} {STATUS_MARK}"
-            else:
-                said = one_line(rnd.venue or rnd.id, column - 1)
-            text.append(said.center(column - 1)[: column - 1], style="bold reverse" if r == here else "")
-            text.append(" ")
-        text.append("\n")
+    text.append_text(x_axis(rounds, shown, here, label_width, column))
     text.append("gap".rjust(label_width) + "  ", style="bold")
     for r in shown:
         gap = analysis.gap(rounds[r].id, demand_id)
@@ -172,17 +226,29 @@ def chart(analysis: Analysis, demand_id: str, current: str | None, width: int) -
 
 
 def key(catalog: Catalog, demand_id: str, analysis: Analysis, width: int) -> Text:
-    """What the marks mean: a letter per party with a position here, and the other marks."""
-    text = Text()
+    """What the marks mean: a letter per party with a position here, then the other marks,
+    as many to a line as `width` holds."""
+    items: list[Text] = []
     for k, party in enumerate(catalog.parties):
         if all(c.position is None for c in analysis.history(party.id, demand_id)):
             continue
-        text.append(MARKS[k % len(MARKS)], style=f"bold {COLOURS[k % len(COLOURS)]}")
-        text.append(" ")
-        text.append(one_line(party.name, max(12, width // 3)))
-        text.append("   ")
-    text.append("\nlowercase: a claim (another side's account)   * several parties   "
-                f"┊ {STATUS_MARK} announced or inferred round\ngap: ▁ close … █ apart (the relative gap)", style="dim")
+        item = Text(MARKS[k % len(MARKS)], style=f"bold {COLOURS[k % len(COLOURS)]}")
+        item.append(" " + cut(one_line(party.name), max(12, width - 4)))
+        items.append(item)
+    for said in ("lowercase: a claim (another side's account)", "* several parties",
+                 f"┊ {STATUS_MARK} announced or inferred round", "gap: ▁ close … █ apart (relative)"):
+        items.append(Text(said, style="dim"))
+    text, used = Text(), 0
+    for item in items:
+        size = item.cell_len
+        if used and used + 3 + size > width:
+            text.append("\n")
+            used = 0
+        elif used:
+            text.append("   ")
+            used += 3
+        text.append_text(item)
+        used += size
     return text
 
 
