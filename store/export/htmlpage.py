@@ -158,6 +158,8 @@ def _cell(catalog: Catalog, demand: Demand, party: Party, cell: Cell, details: b
         classes += " carried"
     glyph = SHIFT_GLYPHS[shift] if shift is not None else ""
     title = f"{shift.value}: {SHIFT_MEANINGS[shift]}" if shift is not None else ""
+    if cell.resumed:
+        title = f"{shift.value}: taken up again after a withdrawal, compared with the position before it"
     body = [f'<span class="glyph" title="{attr(title)}">{text(glyph)}</span> '
             f'<span class="text">{parts_html(position_parts(demand, position))}</span>']
     if shift is not Shift.CARRIED:
