@@ -84,7 +84,8 @@ def _demand() -> dict[str, Any]:
     for key, other in (("scale", "unit"), ("unit", "scale")):
         keys = tuple(k for k in DEMAND_KEYS if k != other)
         alternative = _object(keys, {**common, key: kinds[key]}, required=["title"])
-        alternative["patternProperties"] = {f"^{other}$": NULL}
+        # errorMessage: the YAML language server's own keyword for the message it shows
+        alternative["patternProperties"] = {f"^{other}$": {**NULL, "errorMessage": "A demand has a scale or a unit, not both."}}
         alternatives.append(alternative)
     return {
         "description": "A demand: a row of the matrix; ordinal (scale), numeric (unit) or free text (neither).",
