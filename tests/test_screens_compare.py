@@ -33,8 +33,8 @@ async def test_both_rounds_each_partys_position_in_each_and_the_shift_between():
         assert isinstance(app.screen, CompareScreen)
         assert "2024-01-10 Cairo" in head(app) and "2024-02-25 Paris" in head(app)
         lines = body(app)
-        headers = [line for line in lines if "Cairo" in line and "Paris" in line and "shift" in line]
-        assert len(headers) == 4  # each demand's block names the two rounds
+        headers = [line for line in lines if "Cairo, 2024-01-10" in line and "Paris, 2024-02-25" in line]
+        assert len(headers) == 4  # each demand's block names the two rounds, with their dates
         hamas = row(lines, "حماس (Hamas)", "permanent ceasefire")
         assert hamas.index("permanent ceasefire") < hamas.index("→ phased, then permanent")
         assert "toward" in hamas

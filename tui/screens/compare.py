@@ -183,8 +183,9 @@ def demand_block(analysis: Analysis, demand: Demand, first: Round, second: Round
         title.append(f" ({one_line(demand.unit)})", style="italic")
     table = Table(box=None, expand=True, padding=(0, 1), show_edge=False, header_style="dim")
     table.add_column("party", ratio=3, min_width=10)
-    table.add_column(Text(round_name(first)) + status_text(first), ratio=5, min_width=12)
-    table.add_column(Text(round_name(second)) + status_text(second), ratio=6, min_width=14)
+    # named with their dates: two rounds often share a venue (Paris in January and in February)
+    table.add_column(Text(f"{round_name(first)}, {first.date.isoformat()}") + status_text(first), ratio=5, min_width=12)
+    table.add_column(Text(f"{round_name(second)}, {second.date.isoformat()}") + status_text(second), ratio=6, min_width=14)
     table.add_column("shift", ratio=2, min_width=8)
     for party, old, new, shift in rows:
         glyph = SHIFT_GLYPHS[shift] if shift is not None else ""
