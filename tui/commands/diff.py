@@ -304,7 +304,7 @@ def run(args: argparse.Namespace) -> int:
             old_input = read_input(files[0])
             new_input = read_input(files[1], stdin_taken=files[0] == STDIN)
         else:
-            raise InputError("diff takes OLD NEW (or --git REV1 REV2 FILE)")
+            raise InputError(f"{len(files)} files given")
         old_name, new_name = _labels(args, old_input.name, new_input.name)
     except InputError as exc:
         print(f"negotrack: {exc}; pass two catalogs: OLD NEW (paths, - or REV:PATH), or --git REV1 REV2 FILE",
