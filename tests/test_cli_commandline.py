@@ -158,3 +158,26 @@ def test_diff_without_claims_leaves_a_claim_out(tmp_path: Path) -> None:
     assert shown.returncode == 1 and b"+ position r5/north/access" in shown.stdout
     hidden = negotrack("diff", "--no-claims", str(without), str(with_claim))
     assert hidden.returncode == 0, hidden.stdout
+
+
+# ---------------------------------------------------------------------------- textconv
+
+
+def test_textconv_is_the_same_for_the_same_meaning_and_names_each_fact() -> None:
+    plain = negotrack("textconv", str(BASIC))
+    assert plain.returncode == 0
+    assert plain.stdout == negotrack("textconv", str(DATA / "basic_reformatted.yaml")).stdout
+    lines = plain.stdout.decode().splitlines()
+    assert 'position r2/north/access  stance: "shared"' in lines
+    assert all(line.split()[0] in {"format:", "title:", "description:", "order", "party", "demand",
+                                   "source", "round", "position"} for line in lines)
+
+
+def test_textconv_shows_an_invalid_version_as_it_is_and_exits_0(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BASIC.read_text().replace("\nrounds:", "\nround:"))
+    result = negotrack("textconv", str(broken))
+    assert result.returncode == 0  # git stops the whole diff on anything else
+    out = result.stdout.decode()
+    assert out.startswith("# not a valid catalog (2 problems)")
+    assert "error: unknown key `round`" in out and "\nround:\n" in out
