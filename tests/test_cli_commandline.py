@@ -92,6 +92,7 @@ def test_bash_completes_commands_options_and_files(scripts: dict[str, str], tmp_
     assert complete("val") == ["validate"]
     assert "--format" in complete("diff", "--fo")
     assert complete("completion", "''") == ["bash", "zsh", "fish"]
+    assert "format" in complete("docs", "''") and "basic.yaml" not in complete("docs", "''")
     assert sorted(complete("validate", "basic_c")) == ["basic_changed.yaml"]
 
 

@@ -6,11 +6,11 @@ import argparse
 import sys
 
 from negotrack.store.shipped import doc_topics
-from negotrack.store.text import clean
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("topic", nargs="?", metavar="TOPIC", help="the page to print, e.g. format; without it, list the pages")
+    parser.add_argument("topic", nargs="?", metavar="TOPIC", choices=list(doc_topics()),
+                        help="the page to print: %(choices)s; without it, list the pages")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,11 +20,6 @@ def run(args: argparse.Namespace) -> int:
             title = page.read_text(encoding="utf-8").partition("\n")[0].lstrip("# ")
             print(f"{name:<10} {title}")
         return 0
-    page = topics.get(args.topic)
-    if page is None:
-        known = ", ".join(topics) or "none are installed"
-        print(f"negotrack: no page {clean(args.topic)!r}; the pages are: {known}", file=sys.stderr)
-        return 2
-    sys.stdout.buffer.write(page.read_bytes())
+    sys.stdout.buffer.write(topics[args.topic].read_bytes())
     sys.stdout.buffer.flush()
     return 0
