@@ -34,13 +34,25 @@ async def test_the_footer_offers_only_the_error_screens_keys_and_t_opens_nothing
         assert isinstance(app.screen, ErrorScreen) and app.is_running
 
 
-@pytest.mark.xfail(strict=False, reason="app.py's check_action refuses `edit` while any screen is on top, "
-                   "the error screen's own `e` included (the lead's to allow)")
-async def test_e_opens_the_editor_from_the_error_screen():
-    """The screen's `e` runs the App's `edit`, which the App must not refuse over this screen."""
-    async with NegotrackApp(str(BROKEN), history=False, watch=False).run_test(size=(100, 30)) as pilot:
+async def test_e_opens_the_editor_from_the_error_screen_at_the_first_error(tmp_path, monkeypatch):
+    """The screen's `e` runs the App's `edit`, which the App allows over this screen."""
+    import shutil
+    import stat
+    import sys
+
+    path = tmp_path / "broken.yaml"
+    shutil.copy(BROKEN, path)
+    log = tmp_path / "editor.log"
+    editor = tmp_path / "vim"  # named like a vi-like so it is given +LINE
+    editor.write_text(f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'w').write(' '.join(sys.argv[1:]))\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    async with NegotrackApp(str(path), history=False, watch=False).run_test(size=(100, 30)) as pilot:
         app = await error_screen(pilot)
         assert "Edit the file" in screen_lines(app)[-1]
+        await pilot.press("e")
+        await until(pilot, lambda: log.exists())
+        assert log.read_text() == f"+{app.problems[0].line} {path}"
 
 
 async def test_each_error_reads_file_line_col_whole_and_the_list_scrolls():

@@ -41,6 +41,10 @@ class Actions:
     _last_toast: tuple[str, float] = ("", 0.0)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from .screens.errors import ErrorScreen
+
+        if action == "edit" and isinstance(self.screen, ErrorScreen):
+            return True  # the error list offers `e`: open the file at the first error
         if action in DASHBOARD_ACTIONS and self.screen is not self.screen_stack[0]:
             # help, the error list, a dialog...: the keys of the dashboard behind stay there
             # (Home and End are priority bindings, which would otherwise reach through)
@@ -270,19 +274,23 @@ class Actions:
             self.push_screen(HelpScreen())
 
     def action_edit(self) -> None:
+        """Open $VISUAL/$EDITOR at the selected position's line (on the error list: at the
+        first error), then reload."""
         from .editor import open_editor
+        from .screens.errors import ErrorScreen
 
         line = 1
         analysis, rid = self.analysis, self.current_round_id()
-        demand_id, party_id = self.query_one(Matrix).selected()
-        if analysis is not None and rid and demand_id:
-            if party_id:
+        if isinstance(self.screen, ErrorScreen) or analysis is None or rid is None:
+            if self.problems:
+                line = self.problems[0].line
+        else:
+            demand_id, party_id = self.query_one(Matrix).selected()
+            if demand_id and party_id:
                 position = analysis.cell(rid, party_id, demand_id).position
                 line = position.line if position is not None else analysis.catalog.rounds[self.round_index].line
-            else:
+            elif demand_id:
                 line = analysis.catalog.demand(demand_id).line
-        elif self.problems:
-            line = self.problems[0].line
         problem = open_editor(self, self.path, line)
         if problem is not None:
             self.say(problem, severity="warning")
