@@ -45,8 +45,8 @@ def key_table(app, sources: Iterable[Iterable[BindingType]], shown_only: bool = 
                 if label not in seen:
                     seen.add(label)
                     labels.append(label)
-            if labels:
-                table.add_row(" ".join(labels), binding.description)
+            if labels:  # the tooltip is the long form of a description shortened for the footer
+                table.add_row(" ".join(labels), binding.tooltip or binding.description)
     return table
 
 
