@@ -53,3 +53,22 @@ def test_error_screen(snap_compare):
 
 def test_help_screen(snap_compare):
     assert snap_compare(app_for(DASH), terminal_size=(100, 40), run_before=after_load("question_mark"))
+
+
+def test_right_to_left_catalog_at_80_columns(snap_compare):
+    """Arabic, Hebrew and Persian names and stances, wrapped; mediators folded into one column."""
+    assert snap_compare(app_for(DATA / "rtl.yaml"), terminal_size=(80, 24), run_before=after_load())
+
+
+def test_compare_two_rounds(snap_compare):
+    assert snap_compare(app_for(DASH), terminal_size=(120, 36),
+                        run_before=after_load("x", "enter", "enter"))
+
+
+def test_round_account(snap_compare):
+    assert snap_compare(app_for(DASH), terminal_size=(100, 30), run_before=after_load("left_square_bracket", "r"))
+
+
+def test_zoom_on_a_disputed_position(snap_compare):
+    assert snap_compare(app_for(DASH), terminal_size=(100, 30),
+                        run_before=after_load("left_square_bracket", ("truce", "beta"), "z"))
