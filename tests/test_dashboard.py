@@ -390,3 +390,28 @@ async def test_the_first_frame_says_the_file_is_being_read(monkeypatch):
         release.set()
         app = await started(pilot)
         assert "Round 3 of 3" in header(app)
+
+
+async def test_quotes_not_in_their_archived_report_are_listed_and_the_detail_shows_a_quote_in_context(tmp_path):
+    path = tmp_path / "positions.yaml"
+    text = DASH.read_text()
+    text = text.replace("    url: https://example.org/talks-open\n",
+                        "    url: https://example.org/talks-open\n    archive: wire-1.txt\n")
+    text = text.replace("  wire-2:\n    outlet: Wire Two\n", "  wire-2:\n    outlet: Wire Two\n    archive: wire-2.txt\n")
+    text = text.replace("          status: proposal\n", "          status: proposal\n          quote: a temporary pause\n          source: wire-2\n")
+    path.write_text(text)
+    (tmp_path / "wire-1.txt").write_text("Talks open in Doha.\n")
+    (tmp_path / "wire-2.txt").write_text("Paris, 1 February. Beta now offers a temporary truce. Alpha holds out.\n")
+    async with app_for(path).run_test(size=(140, 40)) as pilot:
+        app = await started(pilot)
+        await until(pilot, lambda: app.warnings)
+        assert [w.severity for w in app.warnings] == ["warning"]  # the mediator's r3 quote is not in wire-2
+        await pilot.press("left_square_bracket")
+        app.query_one(Matrix).select("truce", "beta")
+        await pilot.pause()
+        body = shown(app.query_one(DetailPane).query_one("#detail-body"))
+        assert "In the archived report: Paris, 1 February. Beta now offers a temporary truce. Alpha holds out." in body
+        await pilot.press("E")
+        assert isinstance(app.screen, ErrorScreen)
+        listed = shown(app.screen.query_one("#errors-body"))
+        assert "warning:" in listed and "is not in the archived text of `wire-2`" in listed

@@ -247,8 +247,8 @@ class Actions:
     def action_errors(self) -> None:
         from .screens.errors import ErrorScreen
 
-        if self.problems:
-            self.push_screen(ErrorScreen(self.path, self.problems, dismissable=True))
+        if self.problems or self.warnings:
+            self.push_screen(ErrorScreen(self.path, self.problems + self.warnings, dismissable=True))
 
     def action_whats_new(self) -> None:
         from .screens.whats_new import WhatsNewScreen

@@ -91,13 +91,15 @@ class NegotrackApp(Actions, App[int]):
         """A (re)load finished: the catalog and its analysis, or the problems that stopped it."""
 
         def __init__(self, catalog: Catalog | None, analysis: Analysis | None, problems: list[Problem],
-                     changes: list[Place] | None = None) -> None:
+                     changes: list[Place] | None = None, warnings: list[Problem] | None = None) -> None:
             super().__init__()
             self.catalog = catalog
             self.analysis = analysis
             self.problems = problems
             #: every changed cell, for `n` and `N`
             self.changes = changes or []
+            #: quotes that are not in the archived report they cite (`validate --quotes`)
+            self.warnings = warnings or []
 
     class Remembered(Message):
         """The history has recorded the new version (after it is on screen, so big files show
@@ -126,6 +128,8 @@ class NegotrackApp(Actions, App[int]):
         self.analysis: Analysis | None = None
         self._unclaimed: tuple[Analysis, list[Place]] | None = None
         self.problems: list[Problem] = []
+        #: warnings about the loaded catalog (quotes not in their archived report)
+        self.warnings: list[Problem] = []
         self.state = ViewState(widths=prefs.load_widths(self.path))
         #: the changed cells `n` visits: of the analysis with claims, and of the one shown
         self._all_changes: list[Place] = []
@@ -223,9 +227,14 @@ class NegotrackApp(Actions, App[int]):
         catalog, problems = load_catalog(self.path)
         analysis = analyze(catalog) if catalog is not None else None
         changes = change_places(analysis) if analysis is not None else []
+        warnings = []
+        if catalog is not None and any(s.archive for s in catalog.sources):
+            from negotrack.store.quotes import check_quotes
+
+            warnings = check_quotes(catalog)
         if analysis is not None:
             gc.freeze()  # cheap; the thorough version runs once the data is on screen (_freeze_heap)
-        self.post_message(self.Loaded(catalog, analysis, problems, changes))
+        self.post_message(self.Loaded(catalog, analysis, problems, changes, warnings))
         if catalog is None or self.session is None:
             return
         opening, warnings = None, []
@@ -276,6 +285,11 @@ class NegotrackApp(Actions, App[int]):
         if isinstance(self.screen, ErrorScreen):
             self.pop_screen()
         self._show_banner()
+        if message.warnings and message.warnings != self.warnings:
+            count = len(message.warnings)
+            self.notify(f"{count} quote{'s' if count != 1 else ''} not found in the archived report{'s' if count != 1 else ''} "
+                        "they cite; E lists them.", title="Quotes", severity="warning", timeout=10, markup=False)
+        self.warnings = message.warnings
         self._install(message.analysis, message.changes)
         self.set_timer(FREEZE_DELAY, self._freeze_heap)  # after the frame with the new data
 

@@ -57,9 +57,11 @@ class ErrorScreen(ModalScreen[None]):
 
     def show(self, path: str, problems: list[Problem]) -> None:
         self.problems = problems
-        count = len(problems)
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = len(problems) - errors
         name = clean(os.path.basename(path))
-        title = Text(f"{count} error{'s' if count != 1 else ''} in ", style="bold")
+        counts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((errors, "error"), (warnings, "warning")) if n]
+        title = Text(f"{' and '.join(counts) or '0 errors'} in ", style="bold")
         title.append(name, style="bold underline")
         hint = "The dashboard opens as soon as the file is saved without errors." if not self.dismissable else "Esc goes back to the last good version."
         title.append(f"\n{hint} Fix each line below (e opens your editor at the first).", style="italic")
@@ -67,6 +69,8 @@ class ErrorScreen(ModalScreen[None]):
         body = Text()
         for problem in problems:
             body.append(f"{name}:{problem.line}:{problem.column}", style="bold")
+            if problem.severity != "error":
+                body.append(f"  {problem.severity}:", style="italic")
             body.append("  ")
             body.append(clean(problem.message))
             body.append("\n")

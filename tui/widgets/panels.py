@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 from rich.console import Group
@@ -11,7 +12,9 @@ from textual.message import Message
 from textual.widgets import Static
 
 from negotrack.store.analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, Analysis, Cell, Shift
+from negotrack.store.article import ArticleError, read_article
 from negotrack.store.model import Catalog, Demand, Position, Report
+from negotrack.store.quotes import Archive, archive_path
 from negotrack.store.text import one_line
 
 from ..present import SHIFT_STYLES, block, plain, position_text
@@ -151,6 +154,34 @@ class Banner(Static):
     """Shown when a save broke the file: the last good catalog stays on screen below it."""
 
 
+@functools.lru_cache(maxsize=16)
+def _archive(path: str, stamp: int) -> Archive | None:
+    """A source's archived report, read once per version of the file."""
+    try:
+        return Archive(read_article(path))
+    except ArticleError:
+        return None
+
+
+def quote_context(catalog: Catalog, position: Position) -> tuple[str, str, str] | None:
+    """(sentence before, the quote's sentence, sentence after) from the first archived report
+    the position cites that holds the quote; None when none does."""
+    for sid in position.sources:
+        source = catalog.source(sid)
+        if source is None or not source.archive or not position.quote:
+            continue
+        path = archive_path(catalog, source.archive)
+        try:
+            stamp = os.stat(path).st_mtime_ns
+        except OSError:
+            continue
+        archive = _archive(path, stamp)
+        context = archive.context(position.quote) if archive is not None else None
+        if context is not None:
+            return context
+    return None
+
+
 def _account(catalog: Catalog, position: Position | Report) -> list[Text]:
     """Whose account a position (or disputed report) is, and who spoke."""
     lines = []
@@ -182,6 +213,14 @@ def _position_lines(catalog: Catalog, demand_unit: str | None, position: Positio
         lines.append(Text("Note: ", style="bold") + block(position.note))
     if isinstance(position, Position) and position.quote:
         lines.append(Text("Quote: ", style="bold") + block(f"“{position.quote}”", style="italic"))
+        context = quote_context(catalog, position)
+        if context is not None:
+            before, sentence, after = context
+            text = Text("In the archived report: ", style="bold dim")
+            text.append(one_line(before) + " " if before else "", style="dim")
+            text.append(one_line(sentence), style="italic")
+            text.append(" " + one_line(after) if after else "", style="dim")
+            lines.append(text)
     if position.sources:
         lines.append(Text("Sources: ", style="bold") + sources_line(catalog, position.sources))
         for sid in position.sources:
