@@ -12,7 +12,8 @@ from rich.cells import cell_len
 
 from negotrack.store.analysis import SHIFT_GLYPHS, Shift
 from negotrack.tui.app import NegotrackApp
-from negotrack.tui.widgets.matrix import DEMAND_KEY, FIXED, GAP_KEY, OTHERS_KEY, PAD, Matrix, share_widths
+from negotrack.tui.widgets.matrix import DEMAND_KEY, FIXED, GAP_KEY, OTHERS_KEY, PAD, Matrix
+from negotrack.tui.widgets.layout import share_widths
 
 from support import DATA, until
 
