@@ -1,7 +1,7 @@
 """Mutated catalogs through every command and the dashboard; counts, and each failure minimised.
 
     python -m tools.fuzz [--count 10000] [--seed 0] [--jobs N] [--timeout 30] [--memory-mb 2048]
-                         [--dashboard 100] [--out fuzz-failures]
+                         [--dashboard 100] [--out DIR]
 
 Case i of seed S is a mutation (tools/mutate.py) of one of the bundled and test catalogs,
 rebuilt from (S, i) alone. Each case goes through `negotrack validate` and, when it validates,
@@ -111,7 +111,10 @@ def call(argv: list[str]) -> dict[str, Any]:
 
 def _failure(kind: str, result: dict[str, Any], detail: str) -> dict[str, Any]:
     trace = result.get("trace") or ""
-    last = trace.strip().splitlines()[-1] if trace.strip() else ""
+    # The exception's type names the failure (its message may hold positions that change as
+    # the case shrinks): the last unindented line of the traceback that is not its header.
+    heads = [line for line in trace.splitlines() if line[:1].strip() and not line.startswith(("Traceback", "During", "The above"))]
+    last = heads[-1] if heads else ""
     return {"kind": kind, "command": result["argv"][0], "argv": result["argv"], "status": result["status"],
             "detail": detail, "trace": trace, "err": result["err"][-4000:], "key": (kind, result["argv"][0], last.split(":")[0])}
 
@@ -172,7 +175,7 @@ def check(data: bytes, folder: str, original: str | None) -> dict[str, Any]:
             "diffs": 1 if valid and original is not None else 0, "failures": failures}
 
 
-def minimise(data: bytes, folder: str, original: str | None, key: tuple, budget: float = 30.0, tries: int = 400) -> bytes:
+def minimise(data: bytes, folder: str, original: str | None, key: tuple, budget: float = 30.0, tries: int = 1000) -> bytes:
     """The smallest variant of `data` found (delta debugging over lines, then bytes) that still
     fails the same way (`key`: kind, command, exception type), within the budget."""
     deadline = time.monotonic() + budget
@@ -302,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per case before its worker is killed")
     parser.add_argument("--memory-mb", type=int, default=2048, help="address-space cap per worker (0: none)")
     parser.add_argument("--dashboard", type=int, default=100, help="how many cases to open in the dashboard too")
-    parser.add_argument("--out", default="fuzz-failures", help="folder for the minimised failures")
+    # bench/out/ is git-ignored: failures found in a clone never end up in a commit by accident
+    parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "fuzz-failures"),
+                        help="folder for the minimised failures (default: bench/out/fuzz-failures)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     sources = Sources(source_files())
