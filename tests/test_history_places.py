@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from negotrack.store import load_catalog
 from negotrack.store.history import History, HistoryError, ViewState
 from negotrack.tui.cli import main
 
@@ -20,6 +21,7 @@ def run(capsys, *argv):
 
 
 def make(path, title="My negotiation", ratio="3"):
+    path.parent.mkdir(parents=True, exist_ok=True)
     assert main(["init", str(path)]) == 0
     text = path.read_text(encoding="utf-8").replace("title: My negotiation", f"title: {title}")
     path.write_text(text.replace("ratio: 3\n", f"ratio: {ratio}\n", 1), encoding="utf-8")
@@ -36,16 +38,6 @@ def versions(capsys, catalog):
 def two(tmp_path, capsys):
     first, second = make(tmp_path / "a" / "positions.yaml"), make(tmp_path / "b" / "talks.yaml", "Other talks", "5")
     return first, second
-
-
-def _mkdirs(*paths):
-    for path in paths:
-        path.parent.mkdir(parents=True, exist_ok=True)
-
-
-@pytest.fixture(autouse=True)
-def _folders(tmp_path):
-    _mkdirs(tmp_path / "a" / "x", tmp_path / "b" / "x")
 
 
 @pytest.mark.parametrize("setting", ["histories", "histories/", "existing-folder.json"])
@@ -85,15 +77,13 @@ def test_an_existing_single_file_database_keeps_being_read(tmp_path, capsys, two
     db = tmp_path / "old-style.json"
     history, _ = History.open(str(first), str(db))
     with history:
-        assert history.record(__import__("negotrack.store", fromlist=["load_catalog"]).load_catalog(first)[0]).id == 1
+        assert history.record(load_catalog(first)[0]).id == 1
         history.save_view_state(ViewState(round_id="round-1", seen_hash=history.latest().hash))
     status, out, err = run(capsys, "history", first, "--db", db, "--format", "json")
     assert (status, err) == (0, "") and len(json.loads(out)) == 1
 
 
 def test_a_database_that_became_another_catalogs_is_never_written(tmp_path, two):
-    from negotrack.store import load_catalog
-
     first, second = two
     db = str(tmp_path / "new.json")
     one, _ = History.open(str(first), db)
@@ -104,14 +94,15 @@ def test_a_database_that_became_another_catalogs_is_never_written(tmp_path, two)
             other.record(load_catalog(second)[0])
         with pytest.raises(HistoryError):
             other.save_view_state(ViewState())
-    assert History.open(str(second), db)[0].db_path != db  # next time: a database of its own
+    again, _ = History.open(str(second), db)
+    with again:
+        assert again.db_path != db and again.persistent  # next time: a database of its own
 
 
 def test_a_database_whose_meta_names_another_catalog_is_left_alone(tmp_path, two):
     first, second = two
     history, _ = History.open(str(first), str(tmp_path / "h"))
     with history:
-        from negotrack.store import load_catalog
         history.record(load_catalog(first)[0])
     name = history.db_path
     before = open(name, "rb").read()
@@ -132,7 +123,6 @@ def test_history_all_lists_every_catalog_with_versions_and_last_visit(tmp_path, 
     run(capsys, "record", second)
     second.write_text(second.read_text().replace("ratio: 5\n", "ratio: 6\n", 1))
     run(capsys, "record", second)
-    from negotrack.store import load_catalog
     history, _ = History.open(str(first))
     with history:
         history.save_view_state(ViewState(seen_hash=history.content_hash(load_catalog(first)[0]), seen_at="2026-12-01T10:00:00Z"))
