@@ -24,3 +24,16 @@ def shown(widget) -> str:
     content = widget.content
     parts = getattr(content, "renderables", [content])
     return "\n".join(getattr(part, "plain", str(part)) for part in parts)
+
+
+def fake_editor(folder: Path) -> tuple[Path, Path]:
+    """An executable named like vim (so it is given +LINE) that writes its arguments to a log:
+    (the editor, the log it writes)."""
+    import stat
+    import sys
+
+    log = folder / "editor.log"
+    editor = folder / "vim"
+    editor.write_text(f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'w').write(' '.join(sys.argv[1:]))\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    return editor, log

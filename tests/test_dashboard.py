@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from negotrack.tui.screens.timeline import TimelineScreen
 from negotrack.tui.widgets.matrix import GAP_KEY, Matrix
 from negotrack.tui.widgets.panels import Banner, DetailPane, RoundHeader
 
-from support import DATA, shown, until
+from support import DATA, fake_editor, shown, until
 
 DASH = DATA / "dash.yaml"
 
@@ -304,10 +302,7 @@ async def test_hostile_text_is_shown_as_typed_and_never_as_control_codes():
 async def test_editor_opens_at_the_selected_line_then_reloads(tmp_path, monkeypatch):
     path = tmp_path / "positions.yaml"
     shutil.copy(DASH, path)
-    log = tmp_path / "editor.log"
-    editor = tmp_path / "vim"  # named like a vi-like so it is given +LINE
-    editor.write_text(f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'w').write(' '.join(sys.argv[1:]))\n")
-    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    editor, log = fake_editor(tmp_path)
     monkeypatch.setenv("EDITOR", f"{editor} --wait")
     async with app_for(path).run_test(size=(120, 40)) as pilot:
         app = await started(pilot)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 
 from negotrack.tui.app import NegotrackApp
 from negotrack.tui.screens.errors import ErrorScreen
 
 from screens_support import Host, content_lines, screen_lines
-from support import DATA, until
+from support import DATA, fake_editor, until
 
 BROKEN = DATA / "snap" / "broken.yaml"
 
@@ -37,15 +36,10 @@ async def test_the_footer_offers_only_the_error_screens_keys_and_t_opens_nothing
 async def test_e_opens_the_editor_from_the_error_screen_at_the_first_error(tmp_path, monkeypatch):
     """The screen's `e` runs the App's `edit`, which the App allows over this screen."""
     import shutil
-    import stat
-    import sys
 
     path = tmp_path / "broken.yaml"
     shutil.copy(BROKEN, path)
-    log = tmp_path / "editor.log"
-    editor = tmp_path / "vim"  # named like a vi-like so it is given +LINE
-    editor.write_text(f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'w').write(' '.join(sys.argv[1:]))\n")
-    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    editor, log = fake_editor(tmp_path)
     monkeypatch.setenv("EDITOR", str(editor))
     async with NegotrackApp(str(path), history=False, watch=False).run_test(size=(100, 30)) as pilot:
         app = await error_screen(pilot)
