@@ -16,6 +16,7 @@ import os
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .definitions import DEMAND_KEYS, PARTY_KEYS, SOURCE_KEYS
+from .events import read_valid
 from .model import Catalog
 from .problems import Problem, did_you_mean
 from .rounds import DISPUTED_KEYS, POSITION_KEYS, ROUND_KEYS, RoundsReader, _quick_reading
@@ -54,12 +55,25 @@ def parse_catalog(data: bytes | str, file: str = "<catalog>") -> tuple[Catalog |
     else:
         text = data
     with paused_gc():
-        composed = compose(text, file)
-        if composed.root is None:
-            return None, composed.problems
-        builder = _Builder(file, text)
-        catalog = builder.build(composed.root)
-        del composed  # the node tree goes before the caller analyses the model
+        # A valid file is read straight from libyaml's events (store/events.py: the same
+        # catalog, in about half the time); anything else, valid or not, by the reference
+        # builder below, which explains every problem.
+        catalog = read_valid(text, file, digests=_marks_index_characters())
+        if catalog is not None:
+            return catalog, []
+        return _parse_reference(text, file)
+
+
+def _parse_reference(text: str, file: str) -> tuple[Catalog | None, list[Problem]]:
+    """The node-based reading: compose the tree (with the depth, anchor and tag defences),
+    then build the model and collect every problem. The reference the event reader agrees
+    with (tests/test_events.py); call it with the collector paused (`paused_gc`)."""
+    composed = compose(text, file)
+    if composed.root is None:
+        return None, composed.problems
+    builder = _Builder(file, text)
+    catalog = builder.build(composed.root)
+    del composed  # the node tree goes before the caller analyses the model
     problems = sorted(builder.problems, key=lambda p: (p.line, p.column))
     return (None if problems else catalog), problems
 

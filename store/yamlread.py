@@ -342,7 +342,11 @@ def as_number(node: ScalarNode) -> int | float | None:
     """A plain scalar read as a YAML 1.2 core number, or None if it is not one."""
     if node.tag not in (PLAIN, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
         return None
-    value = node.value
+    return number_of(node.value)
+
+
+def number_of(value: str) -> int | float | None:
+    """The text of a plain scalar read as a YAML 1.2 core number, or None if it is not one."""
     if _INT.match(value):
         # beyond a float's range the analysis could not compare it (and int() of very long
         # digit strings raises): such a "number" is refused like 1e400

@@ -51,23 +51,29 @@ def test_many_flat_lines_plus_deep_indentation_is_still_checked():
 
 
 def test_the_collector_is_paused_only_while_reading():
-    assert gc.isenabled()
-    seen = []
-    original = yamlread.compose
-
-    def spy(text, file):  # noqa: ANN001, ANN202
-        seen.append(gc.isenabled())
-        return original(text, file)
-
     import negotrack.store.catalog as catalog_module
 
-    catalog_module.compose = spy
+    assert gc.isenabled()
+    seen = []
+    originals = {name: getattr(catalog_module, name) for name in ("read_valid", "compose")}
+
+    def spy(name):  # noqa: ANN001, ANN202
+        def reader(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            seen.append((name, gc.isenabled()))
+            return originals[name](*args, **kwargs)
+        return reader
+
+    for name in originals:
+        setattr(catalog_module, name, spy(name))
     try:
-        catalog, problems = parse_catalog(generate("S"), "s.yaml")
+        catalog, problems = parse_catalog(generate("S"), "s.yaml")  # read from events
+        broken, errors = parse_catalog(generate("S").replace("format: 1", "format: 2"), "s.yaml")  # and composed
     finally:
-        catalog_module.compose = original
-    assert seen == [False]
+        for name, original in originals.items():
+            setattr(catalog_module, name, original)
+    assert seen == [("read_valid", False), ("read_valid", False), ("compose", False)]
     assert catalog is not None and not problems
+    assert broken is None and errors
     assert gc.isenabled()
 
 
