@@ -410,3 +410,15 @@ async def test_quotes_not_in_their_archived_report_are_listed_and_the_detail_sho
         assert isinstance(app.screen, ErrorScreen)
         listed = shown(app.screen.query_one("#errors-body"))
         assert "warning:" in listed and "is not in the archived text of `wire-2`" in listed
+
+
+async def test_the_chosen_theme_is_remembered():
+    async with app_for(DASH).run_test(size=(100, 30)) as pilot:
+        app = await started(pilot)
+        assert app.theme != "nord"
+        app.theme = "nord"
+        await pilot.pause()
+    again = app_for(DASH)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await started(pilot)
+        assert again.theme == "nord"
