@@ -21,19 +21,19 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from typing import Any, Callable
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from .changes import Change, apply_changes, doc_changes, doc_changes_by_round, position_key
+from .changes import Change, doc_changes, doc_changes_by_round, position_key
 from .history_cells import CellIndex
 from .history_places import ENV_DB, Known, OnDisk, Place, locate, moved_here, same_catalog
 from .history_rounds import RoundCache, Version
+from .history_versions import Versions
 from .history_rows import (
     SCHEMA, CellVersion, HistoryError, SnapshotInfo, ViewState, catalog_to_hash, changes_to_delta, changes_to_summary,
-    check_tables, delta_to_changes, doc_to_first_summary, doc_to_hash, row_to_snapshot_info, row_to_view_state,
+    check_tables, doc_to_first_summary, doc_to_hash, row_to_snapshot_info, row_to_view_state,
     utc_now, view_state_to_row,
 )
 from .model import Catalog
@@ -53,8 +53,6 @@ CHECKPOINT_EVERY = 500
 INLINE_DELTA_BYTES = 16_384
 #: deltas since the last full document may add up to its size, but always to this much
 MIN_CHECKPOINT_BYTES = 65_536
-#: full documents kept in memory (the latest, and the one `version` rebuilt last)
-DOC_CACHE_SIZE = 3
 
 
 def default_db_path(catalog_path: str, db_option: str | None = None) -> str:
@@ -97,9 +95,8 @@ class History:
         self._snapshots = self._db.table("snapshots", cache_size=0)
         self._state = self._db.table("state", cache_size=0)
         self._meta = self._db.table("meta", cache_size=0)
-        self._docs: OrderedDict[tuple[int, str], dict[str, Any]] = OrderedDict()
-        #: for cached documents that were built round by round: their split by round
-        self._doc_rounds: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
+        #: rebuilds versions from full documents and deltas, keeping the last few in memory
+        self._versions = Versions(self._blobs)
         #: per round id, what the round meant the last time a catalog was turned into a document
         self._rounds = RoundCache()
         self._cells = CellIndex()
@@ -177,8 +174,7 @@ class History:
     def close(self) -> None:
         with self._mutex:
             self._db.close()
-            self._docs.clear()
-            self._doc_rounds.clear()
+            self._versions.clear()
             self._rounds.clear()
 
     def take_warnings(self) -> list[str]:
@@ -242,68 +238,8 @@ class History:
             index = next((i for i, r in enumerate(rows) if r.doc_id == snapshot_id), None)
             if index is None:
                 raise KeyError(snapshot_id)
-            doc = self._doc_at(rows, index)
+            doc = self._versions.doc_at(rows, index)
             return {k: (dict(v) if isinstance(v, dict) else v) for k, v in doc.items()}
-
-    def _cache_doc(self, key: tuple[int, str], doc: dict[str, Any],
-                   rounds: dict[str, dict[str, Any]] | None = None) -> None:
-        if rounds is not None:
-            self._doc_rounds[key] = rounds
-        elif self._docs.get(key) is not doc:  # another document: its old split does not apply
-            self._doc_rounds.pop(key, None)
-        self._docs[key] = doc
-        self._docs.move_to_end(key)
-        while len(self._docs) > DOC_CACHE_SIZE:
-            gone, _ = self._docs.popitem(last=False)
-            self._doc_rounds.pop(gone, None)
-
-    def _row_delta(self, row: Document) -> list[dict[str, Any]]:
-        if row.get("delta") is not None:
-            return row["delta"]
-        if row.get("delta_blob") is not None:
-            try:
-                delta = self._blobs.get(row["delta_blob"])
-            except StorageError as exc:
-                raise HistoryError(f"the changes of snapshot {row.doc_id} cannot be read: {exc}") from exc
-            if not isinstance(delta, list):
-                raise HistoryError(f"the changes of snapshot {row.doc_id} are not in the expected form")
-            return delta
-        raise HistoryError(f"snapshot {row.doc_id} has no changes recorded")  # a root: caller's bug
-
-    def _doc_at(self, rows: list[Document], index: int) -> dict[str, Any]:
-        """Rebuild the document of rows[index] from the nearest cached or full document before it."""
-        base: dict[str, Any] | None = None
-        start = index
-        problems: list[str] = []
-        while start >= 0:
-            row = rows[start]
-            key = (int(row.doc_id), row["hash"])
-            if key in self._docs:
-                base = self._docs[key]
-                self._docs.move_to_end(key)
-                break
-            if row.get("full") is not None:
-                try:
-                    full = self._blobs.get(row["full"])
-                    if not isinstance(full, dict):
-                        raise StorageError(f"blob {row['full']} is not a catalog document")
-                    base = apply_changes(full, [])  # restores the order of parties, demands, rounds
-                    break
-                except StorageError as exc:
-                    problems.append(str(exc))
-            if row.get("delta") is None and row.get("delta_blob") is None:
-                break  # a root without its full document: nothing before it helps
-            start -= 1
-        if base is None:
-            raise HistoryError(f"snapshot {rows[index].doc_id} cannot be rebuilt: " + ("; ".join(problems) or "no full version"))
-        delta: list[dict[str, Any]] = []
-        for row in rows[start + 1:index + 1]:
-            delta.extend(self._row_delta(row))
-        # Replaying all deltas at once is the same as one by one (each change sets or removes a
-        # key; the final order lists decide the order), and copies the document only once.
-        doc = apply_changes(base, delta_to_changes(delta)) if delta else base
-        self._cache_doc((int(rows[index].doc_id), rows[index]["hash"]), doc)
-        return doc
 
     # -- recording ---------------------------------------------------------------------------
 
@@ -358,8 +294,8 @@ class History:
         prev_rounds: dict[str, dict[str, Any]] | None = None
         if last is not None:
             try:
-                prev = self._doc_at(rows, len(rows) - 1)
-                prev_rounds = self._doc_rounds.get((int(last.doc_id), last["hash"]))
+                prev = self._versions.doc_at(rows, len(rows) - 1)
+                prev_rounds = self._versions.rounds_of((int(last.doc_id), last["hash"]))
             except HistoryError as exc:
                 self._warnings.append(f"{exc}; recording a full snapshot instead")
         row: dict[str, Any] = {"taken_at": utc_now(), "hash": digest}
@@ -384,7 +320,7 @@ class History:
                 row["full"], row["full_bytes"] = self._blobs.put(doc)
         new_id = int(last.doc_id) + 1 if last is not None else 1
         self._snapshots.insert(Document(row, doc_id=new_id))
-        self._cache_doc((new_id, digest), doc, version.rounds)
+        self._versions.remember((new_id, digest), doc, version.rounds)
         return row_to_snapshot_info(Document(row, doc_id=new_id))
 
     def _needs_checkpoint(self, rows: list[Document], delta_bytes: int) -> bool:
@@ -416,7 +352,7 @@ class History:
             if index is None:
                 return []
             try:
-                old = self._doc_at(rows, index)
+                old = self._versions.doc_at(rows, index)
             except HistoryError as exc:
                 self._warnings.append(str(exc))
                 return []
@@ -427,7 +363,7 @@ class History:
         went away (position None), oldest first."""
         with self._mutex:
             rows = self._rows()
-            self._cells.update(rows, lambda index: self._doc_at(rows, index), self._row_delta, self._warnings.append)
+            self._cells.update(rows, lambda index: self._versions.doc_at(rows, index), self._versions.row_delta, self._warnings.append)
             return self._cells.versions(position_key(round_id, party_id, demand_id))
 
     # -- where the user left off -----------------------------------------------------------
