@@ -1,6 +1,6 @@
 """Mutated catalogs through every command and the dashboard; counts, and each failure minimised.
 
-    python -m tools.fuzz [--count 10000] [--seed 0] [--jobs N] [--timeout 30] [--memory-mb 2048]
+    python -m tools.fuzz [--count 10000] [--seed 0] [--case N] [--jobs N] [--timeout 30] [--memory-mb 2048]
                          [--dashboard 100] [--out DIR]
 
 Case i of seed S is a mutation (tools/mutate.py) of one of the bundled and test catalogs,
@@ -12,7 +12,8 @@ replaces a worker that overruns). A failure is an exception (`negotrack: unexpec
 or anything escaping `main`), an exit status outside 0/1/2, an exit 1 from validate without
 a `FILE:LINE:COL` location on every error, an export or diff of a valid catalog that fails,
 or the catalog's bytes changing. Each is minimised (lines, then bytes) and written to the
-`--out` folder with its command and traceback. A sample of the cases (`--dashboard`) is also
+`--out` folder with its command and traceback, once per distinct failure (the other cases
+failing the same way are listed in its report; `--case N` runs one again). A sample of the cases (`--dashboard`) is also
 opened in the dashboard headless (`tools/fuzz_dash.py`).
 
 Exit 0 when there is no failure, 1 otherwise.
@@ -301,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.fuzz", description="Fuzz negotrack with mutated catalogs.")
     parser.add_argument("--count", type=int, default=10_000, help="how many mutated catalogs (default 10000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--case", type=int, metavar="N", help="run case N of the seed only (to reproduce a failure)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per case before its worker is killed")
     parser.add_argument("--memory-mb", type=int, default=2048, help="address-space cap per worker (0: none)")
@@ -325,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             if value["failures"]:
                 failures[index] = value["failures"]
         elif kind == "minimise":
-            _write(args.out, sources, args.seed, index, failures[index], value)
+            _write(args.out, sources, args.seed, index, failures[index], value, same[failures[index][0]["key"]][1:])
         else:
             dash.update(value["counts"])
             dash_problems.extend(f"case {index}: {p}" for p in value["problems"])
@@ -337,37 +339,47 @@ def main(argv: list[str] | None = None) -> int:
                                 "detail": why, "trace": "", "err": "", "key": ("lost",)}]
             _write(args.out, sources, args.seed, index, failures[index], sources.case(args.seed, index)[0])
         elif kind == "minimise":
-            _write(args.out, sources, args.seed, index, failures[index], sources.case(args.seed, index)[0])
+            _write(args.out, sources, args.seed, index, failures[index], sources.case(args.seed, index)[0],
+                   same[failures[index][0]["key"]][1:])
         else:
             dash["exceptions"] += 1
             dash_problems.append(f"case {index}: the dashboard run was lost: {why}")
 
-    pool = Pool(max(1, args.jobs), sources, args.seed, args.memory_mb)
+    indices = [args.case] if args.case is not None else list(range(args.count))
+    #: failure key -> the cases that fail that way; one of each is minimised and written
+    same: dict[tuple, list[int]] = {}
+    jobs = max(1, min(args.jobs, len(indices)))
+    pool = Pool(jobs, sources, args.seed, args.memory_mb)
     try:
-        pool.run([("case", i) for i in range(args.count)], args.timeout, on_result, on_lost)
-        minimising = [("minimise", i) for i in sorted(failures) if failures[i][0]["key"] != ("lost",)]
+        pool.run([("case", i) for i in indices], args.timeout, on_result, on_lost)
+        for index in sorted(failures):
+            same.setdefault(failures[index][0]["key"], []).append(index)
+        minimising = [("minimise", cases[0]) for key, cases in same.items() if key != ("lost",)]
         pool.run(minimising, args.timeout + 60, on_result, on_lost)
-        step = max(1, args.count // max(1, args.dashboard)) if args.dashboard else 0
-        sample = [("dash", i) for i in range(0, args.count, step)][: args.dashboard] if step else []
+        step = max(1, len(indices) // max(1, args.dashboard)) if args.dashboard else 0
+        sample = [("dash", i) for i in indices[::step]][: args.dashboard] if step else []
         pool.run(sample, args.timeout, on_result, on_lost)
     finally:
         pool.close()
     elapsed = time.monotonic() - started
     kinds = Counter(f["kind"] for found in failures.values() for f in found[:1])
-    print(f"negotrack fuzz: {args.count} cases (seed {args.seed}) from {len(sources.paths)} catalogs, "
-          f"{max(1, args.jobs)} workers, {elapsed:.0f} s")
+    print(f"negotrack fuzz: {len(indices)} cases (seed {args.seed}) from {len(sources.paths)} catalogs, "
+          f"{jobs} workers, {elapsed:.0f} s")
     print(f"  validate: {counts['valid']} valid, {counts['problems']} with problems, {counts['unreadable']} unreadable"
           + (f", {counts['other']} other" if counts["other"] else ""))
     print(f"  export: {counts['exports']} runs ({', '.join(FORMATS)}); diff: {counts['diffs']} runs")
     print(f"  dashboard: {dash['opened']} opened, {dash['exceptions']} exceptions, {dash['never shown']} screens never shown")
-    print(f"  failures: {len(failures)}" + (f" ({', '.join(f'{n} {k}' for k, n in kinds.items())}), written to {args.out}/" if failures else ""))
+    distinct = sum(len(cases) if key == ("lost",) else 1 for key, cases in same.items())
+    print(f"  failures: {len(failures)}" + (f" ({', '.join(f'{n} {k}' for k, n in kinds.items())}; {distinct} distinct), "
+                                           f"written to {args.out}/" if failures else ""))
     for problem in dash_problems:
         print(f"    {problem}")
     return 1 if failures or dash["exceptions"] or dash["never shown"] else 0
 
 
-def _write(out: str, sources: Sources, seed: int, index: int, found: list[dict[str, Any]], data: bytes) -> None:
-    """The minimised case and a report of how it fails."""
+def _write(out: str, sources: Sources, seed: int, index: int, found: list[dict[str, Any]], data: bytes,
+           also: list[int] = ()) -> None:
+    """The minimised case and a report of how it fails (`also`: other cases failing the same way)."""
     os.makedirs(out, exist_ok=True)
     first = found[0]
     stem = os.path.join(out, f"{index:06d}-{re.sub(r'[^a-z]+', '-', first['kind'])}")
@@ -375,7 +387,9 @@ def _write(out: str, sources: Sources, seed: int, index: int, found: list[dict[s
         fh.write(data)
     original, source, names = sources.case(seed, index)
     lines = [f"case {index} of seed {seed}: {', '.join(names)} of {sources.paths[source].relative_to(ROOT)} "
-             f"({len(original)} bytes, minimised to {len(data)})", f"reproduce: python -m tools.fuzz --seed {seed} (case {index})", ""]
+             f"({len(original)} bytes, minimised to {len(data)})", f"reproduce: python -m tools.fuzz --seed {seed} --case {index}", ""]
+    if also:
+        lines[-1:-1] = [f"the same failure in {len(also)} more cases: {', '.join(map(str, also[:50]))}"]
     for failure in found:
         lines += [f"{failure['kind']}: {failure['detail']}", f"  negotrack {' '.join(failure['argv'])}  -> exit {failure['status']}",
                   failure["trace"] or failure["err"], ""]
