@@ -31,20 +31,26 @@ class Session:
         self.history: History | None = None
         self._hash: str | None = None
 
-    def loaded(self, catalog: Catalog, first: bool) -> tuple[Opening | None, list[str]]:
-        """Record `catalog`; on the first load also read the last visit. Returns warnings too."""
+    def loaded(self, catalog: Catalog, first: bool, data: bytes | None = None) -> tuple[Opening | None, list[str]]:
+        """Record `catalog`; on the first load also read the last visit. Returns warnings too.
+
+        `data`: the bytes `catalog` was parsed from. Under the database lock the file is read
+        again and, if it no longer holds them, this version is not recorded (the reload that
+        follows the save records the newer one), so it never lands after a newer version
+        another process recorded. Without `data` the bytes are taken now, which misses a save
+        made while the catalog was being parsed.
+        """
         warnings: list[str] = []
         if self.history is None:
             self.history, opened = History.open(self.catalog_path, self.db_path)
             warnings += opened
         history = self.history
-        # The bytes as they are now, to be compared under the database lock: if the file
-        # changed meanwhile this version is not recorded (the reload that follows records the
-        # newer one), so it can never land after a newer version another process recorded.
         on_disk = None
         try:
-            with open(self.catalog_path, "rb") as fh:
-                on_disk = OnDisk(self.catalog_path, fh.read(), catalog, reparse=False)
+            if data is None:
+                with open(self.catalog_path, "rb") as fh:
+                    data = fh.read()
+            on_disk = OnDisk(self.catalog_path, data, catalog, reparse=False)
         except OSError:  # gone again already: nothing to record
             pass
         opening = None
