@@ -140,5 +140,6 @@ def run_adopt(args: argparse.Namespace) -> int:
         return fail(f"cannot adopt: {exc}")
     except OSError as exc:
         return fail(f"cannot adopt: {exc.strerror or exc} ({exc.filename})")
-    print(clean(f"{args.file} now has the history of {args.adopt}: {known.versions} versions, in {known.db_path}"))
+    versions = f"{known.versions} version{'s' if known.versions != 1 else ''}"
+    print(clean(f"{args.file} now has the history of {args.adopt}: {versions}, in {known.db_path}"))
     return 0
