@@ -72,3 +72,15 @@ def test_a_timeout_kills_the_worker_and_counts(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert status == 1 and "1 timeout or crash" in out
     assert any(p.suffix == ".yaml" for p in tmp_path.iterdir())
+
+
+def test_the_memory_cap_stops_a_runaway_case(tmp_path, capsys, monkeypatch):
+    def greedy(*args):
+        hoard = bytearray(3 * 1024**3)  # over the cap: refused at once, never touched
+        return {"status": len(hoard) and 0, "exports": 0, "diffs": 0, "failures": []}
+
+    monkeypatch.setattr(fuzz, "check", greedy)
+    status = fuzz.main(["--count", "1", "--jobs", "1", "--memory-mb", "2048", "--dashboard", "0", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 1 and "1 timeout or crash" in out
+    assert "the worker died" in next(tmp_path.glob("*.txt")).read_text()
