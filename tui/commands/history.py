@@ -139,7 +139,8 @@ def run_adopt(args: argparse.Namespace) -> int:
     except AdoptError as exc:
         return fail(f"cannot adopt: {exc}")
     except OSError as exc:
-        return fail(f"cannot adopt: {exc.strerror or exc} ({exc.filename})")
+        where = f" ({exc.filename})" if exc.filename else ""
+        return fail(f"cannot adopt: {exc.strerror or exc}{where}; no history is lost: `negotrack history --all` shows where it is")
     versions = f"{known.versions} version{'s' if known.versions != 1 else ''}"
     print(clean(f"{args.file} now has the history of {args.adopt}: {versions}, in {known.db_path}"))
     return 0
