@@ -1,4 +1,4 @@
-"""Run the negotrack benchmarks (issue 7) and compare each against a baseline of the same run.
+"""Run the negotrack benchmarks (issues 7 and 13) and compare each against a baseline of the same run.
 
     python -m bench.run --size S|M|L [--json OUT] [--repeat N] [--all] [--keep DIR]
 
@@ -51,16 +51,20 @@ APPLIES: dict[str, set[str]] = {
 }
 GROUPS = ("load", "memory", "cold_start", "switch", "reload", "history")
 
-LOAD_TARGET = 1.5
+# issue 13's targets (issue 7's were 1.5, 30/60 ms, 1 s, 100 ms and 1.3)
+LOAD_TARGET = 1.2
+#: the first painted frame against a minimal DataTable app (issue 7)
 COLD_START_TARGET = 1.5
-SWITCH_MEDIAN_MS = 30.0
-SWITCH_P95_MS = 60.0
-RELOAD_SECONDS = 1.0
+#: the filled matrix against a minimal DataTable app plus a bare compose of the same file
+COLD_START_FILLED_TARGET = 1.25
+SWITCH_MEDIAN_MS = 1000 / 60
+SWITCH_P95_MS = 33.0
+RELOAD_SECONDS = 0.3
 #: "no measurable CPU while idle": under 2 % of one core over the idle window
 IDLE_CPU_SHARE = 0.02
-HISTORY_MS = 100.0
+HISTORY_MS = 50.0
 HISTORY_KB = 20.0
-MEMORY_TARGET = 1.3
+MEMORY_TARGET = 1.2
 
 
 @dataclass
@@ -196,7 +200,8 @@ def bench_memory(path: Path, repeat: int) -> list[Metric]:
 # -- cold start -------------------------------------------------------------------------------
 
 
-def bench_cold_start(path: Path, shape: tuple[int, int, int], repeat: int) -> list[Metric]:
+def bench_cold_start(path: Path, shape: tuple[int, int, int], repeat: int, filled_counts: bool = True) -> list[Metric]:
+    """`filled_counts`: the filled matrix has a target (issue 13 sets it at M); else it is shown as info."""
     _, demands, parties = shape
 
     def once(args: list[str]) -> float:
@@ -219,10 +224,12 @@ def bench_cold_start(path: Path, shape: tuple[int, int, int], repeat: int) -> li
     first_args = ["negotrack-first", str(path)]
     filled_args = ["negotrack", str(path)]
     base_args = ["datatable", f"{demands}x{parties + 2}"]
-    once(first_args), once(filled_args), once(base_args)  # warm-up: bytecode and the file cache
-    base, first, filled = [], [], []
+    read_args = ["datatable-compose", f"{demands}x{parties + 2}", str(path)]
+    for args in (first_args, filled_args, base_args, read_args):  # warm-up: bytecode and the file cache
+        once(args)
+    base, first, filled, read = [], [], [], []
     for i in range(max(repeat, 1)):
-        order = [(base, base_args), (first, first_args), (filled, filled_args)]
+        order = [(base, base_args), (first, first_args), (read, read_args), (filled, filled_args)]
         for samples, args in (order if i % 2 == 0 else order[::-1]):
             samples.append(once(args))
     return [
@@ -230,9 +237,12 @@ def bench_cold_start(path: Path, shape: tuple[int, int, int], repeat: int) -> li
                "process start to the first painted frame (the dashboard reading the file), vs a "
                "minimal Textual app painting one DataTable of the same size",
                samples=first, baseline_samples=base),
-        Metric("cold_start_filled", median(filled), median(base), COLD_START_TARGET, "s",
-               "process start to the first frame with the matrix filled, against the same baseline "
-               "(informational: the data comes from a worker after the first frame)",
+        Metric("cold_start_filled", median(filled), median(read), COLD_START_FILLED_TARGET, "s",
+               "process start to the first frame with the matrix filled, vs the minimal DataTable app "
+               "run after a bare yaml.compose(CSafeLoader) of the same file in the same process",
+               info=not filled_counts, samples=filled, baseline_samples=read),
+        Metric("cold_start_filled_vs_app", median(filled), median(base), COLD_START_FILLED_TARGET, "s",
+               "the same, against the minimal DataTable app alone (informational: issue 7's view)",
                info=True, samples=filled, baseline_samples=base),
     ]
 
@@ -370,7 +380,7 @@ def run(size: str, repeat: int, every: bool, workdir: Path, log: Callable[[str],
             elif group == "memory":
                 result = bench_memory(path, repeat)
             elif group == "cold_start":
-                result = bench_cold_start(path, shape, repeat)
+                result = bench_cold_start(path, shape, repeat, filled_counts=key == "M")
             elif group == "switch":
                 result = bench_switch(path, repeat)
             elif group == "reload":
