@@ -47,7 +47,11 @@ async def _drive(path: str, counts: dict[str, int], problems: list[str]) -> None
             problems.append("neither the dashboard nor the error list showed")
             return
         counts["opened"] += 1
+        # Let the screen finish mounting before anything else: leaving at once would test a
+        # quit in the same millisecond as the screen appears, not what a person can do.
+        await pilot.pause()
         if app.analysis is None:
+            await pilot.pause(0.1)
             return
         for key in ("right_square_bracket", "left_square_bracket", "n"):
             await pilot.press(key)
