@@ -28,6 +28,7 @@ from negotrack.store.catalog import load_catalog
 from negotrack.store.model import Catalog, Demand, Party
 from negotrack.store.problems import Problem
 from negotrack.store.text import one_line
+from negotrack.store.yamlread import paused_gc
 
 from . import prefs
 from .actions import Actions, Selection
@@ -224,16 +225,20 @@ class NegotrackApp(Actions, App[int]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload(self) -> None:
         """Read, check and analyse the catalog off the UI thread."""
-        catalog, problems = load_catalog(self.path)
-        analysis = analyze(catalog) if catalog is not None else None
-        changes = change_places(analysis) if analysis is not None else []
+        # The collector stays paused from reading to freezing: the catalog and its analysis hold
+        # no cycles, and each collection on the way walked everything built so far (at M,
+        # this worker took 207 ms with it running, 158 ms without).
+        with paused_gc():
+            catalog, problems = load_catalog(self.path)
+            analysis = analyze(catalog) if catalog is not None else None
+            changes = change_places(analysis) if analysis is not None else []
+            if analysis is not None:
+                gc.freeze()  # cheap; the thorough version runs once the data is on screen (_freeze_heap)
         warnings = []
         if catalog is not None and any(s.archive for s in catalog.sources):
             from negotrack.store.quotes import check_quotes
 
             warnings = check_quotes(catalog)
-        if analysis is not None:
-            gc.freeze()  # cheap; the thorough version runs once the data is on screen (_freeze_heap)
         self.post_message(self.Loaded(catalog, analysis, problems, changes, warnings))
         if catalog is None or self.session is None:
             return
