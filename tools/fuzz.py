@@ -98,14 +98,14 @@ def call(argv: list[str]) -> dict[str, Any]:
             status = main(argv)
         except SystemExit as exc:  # argparse
             status = exc.code if isinstance(exc.code, int) else 2
-        except BaseException:  # noqa: BLE001 - main must never let one through: that is the finding
+        except Exception:  # noqa: BLE001 - main must never let one through: that is the finding
             status, trace = -1, traceback.format_exc()
     result = {"argv": argv, "status": status, "out": out.getvalue(), "err": err.getvalue(), "trace": trace}
     if trace is None and "negotrack: unexpected error" in result["err"]:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             try:
                 _raw(argv)
-            except BaseException:  # noqa: BLE001 - the hidden exception, for the report
+            except Exception:  # noqa: BLE001 - the hidden exception, for the report
                 result["trace"] = traceback.format_exc()
     return result
 
