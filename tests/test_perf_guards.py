@@ -139,3 +139,68 @@ def test_the_short_form_fast_path_agrees_with_the_full_reading():
         assert not builder.problems, (demand.id, node)
         assert report is not None and (report.stance, report.value) == quick, (demand.id, node)
     assert taken > 50
+
+
+def test_one_round_analysed_first_is_that_round_of_the_full_analysis():
+    from negotrack.store.analysis import analyze, analyze_round
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [generate("S"), generate("12x9x5", seed=3)] + [
+        (root / name).read_text(encoding="utf-8")
+        for name in ("positions.yaml", "tests/data/export/accounts.yaml", "tests/data/good/every_optional_feature.yaml")
+    ]
+    checked = 0
+    for text in texts:
+        catalog, problems = parse_catalog(text)
+        assert catalog is not None, problems[:3]
+        for claims in (True, False):
+            full = analyze(catalog, claims=claims)
+            for index, rnd in enumerate(catalog.rounds):
+                first = analyze_round(catalog, index, claims=claims)
+                for party in catalog.parties:
+                    for demand in catalog.demands:
+                        key = (rnd.id, party.id, demand.id)
+                        assert first._cells[key] == full._cells[key], key
+                        checked += 1
+                for demand in catalog.demands:
+                    assert first._gaps[(rnd.id, demand.id)] == full._gaps[(rnd.id, demand.id)]
+                # only this round's gaps: the one before would lack its own trend
+                assert {r for r, _ in first._gaps} == {rnd.id}
+                assert not first.complete
+            # anything else computes every round, the same as the full analysis
+            first = analyze_round(catalog, len(catalog.rounds) - 1, claims=claims)
+            assert first.history(catalog.parties[0].id, catalog.demands[0].id) == full.history(
+                catalog.parties[0].id, catalog.demands[0].id)
+            assert first.complete and first._cells == full._cells and first._gaps == full._gaps
+    assert checked > 3_000
+
+
+async def test_the_first_load_shows_the_shown_round_then_the_whole_analysis(tmp_path):
+    """The dashboard's first frame with data comes from the shown round's analysis alone; the
+    whole one follows, and the rounds either side and the detail pane wait for it."""
+    from negotrack.tui.app import NegotrackApp
+    from negotrack.tui.widgets.matrix import Matrix
+    from negotrack.tui.widgets.panels import DetailPane
+
+    path = tmp_path / "s.yaml"
+    path.write_text(generate("S"), encoding="utf-8")
+    seen = []
+
+    def hook(message) -> None:  # noqa: ANN001
+        if isinstance(message, (NegotrackApp.Loaded, NegotrackApp.Analysed)):
+            seen.append((type(message).__name__, message.analysis.complete))
+
+    app = NegotrackApp(str(path), history=False, watch=False)
+    async with app.run_test(size=(140, 45), message_hook=hook) as pilot:
+        for _ in range(500):
+            if app.analysis is not None and app.analysis.complete:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert seen == [("Loaded", False), ("Analysed", True)]
+        assert app.query_one(Matrix).row_count == 10
+        detail = str(app.query_one(DetailPane).query_one("Static").content)
+        assert detail.strip() and "Nothing selected" not in detail
+        await pilot.press("left_square_bracket")  # the round before: from the whole analysis
+        await pilot.pause()
+        assert app.round_index == 18

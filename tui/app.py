@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from pathlib import Path
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from textual.widgets import Footer, Input, Static
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from negotrack.store.analysis import Analysis, Shift, analyze
+from negotrack.store.analysis import Analysis, Shift, analyze, analyze_round
 from negotrack.store.changes import Change
 from negotrack.store.catalog import load_catalog
 from negotrack.store.model import Catalog, Demand, Party
@@ -46,6 +47,8 @@ NARROW = 110
 PREFETCH_DELAY = 0.03
 #: seconds after new data is installed before the heap is tidied (`_freeze_heap`)
 FREEZE_DELAY = 0.1
+#: at most this long, the whole analysis waits for the first frame drawn from one round's
+FIRST_FRAME_WAIT = 2.0
 
 
 class NegotrackApp(Actions, App[int]):
@@ -102,6 +105,15 @@ class NegotrackApp(Actions, App[int]):
             #: quotes that are not in the archived report they cite (`validate --quotes`)
             self.warnings = warnings or []
 
+    class Analysed(Message):
+        """The whole analysis, on the first load: the first frame was drawn from the shown
+        round's alone (`analyze_round`)."""
+
+        def __init__(self, analysis: Analysis, changes: list[Place]) -> None:
+            super().__init__()
+            self.analysis = analysis
+            self.changes = changes
+
     class Remembered(Message):
         """The history has recorded the new version (after it is on screen, so big files show
         at once); on the first load it also says where the user was and what is new."""
@@ -144,6 +156,8 @@ class NegotrackApp(Actions, App[int]):
         self._save_timer: Timer | None = None
         self._prefetch_timer: Timer | None = None
         self._first_state: ViewState | None = None
+        #: set once the first frame with data is out (the whole analysis waits for it)
+        self._first_frame = threading.Event()
         #: None: the detail pane follows the window's width; True/False: the user chose (`d`)
         self.detail_wanted: bool | None = None
         #: set once the history has recorded the first load (tests and benchmarks wait on it)
@@ -230,16 +244,29 @@ class NegotrackApp(Actions, App[int]):
         # this worker took 207 ms with it running, 158 ms without).
         with paused_gc():
             catalog, problems = load_catalog(self.path)
-            analysis = analyze(catalog) if catalog is not None else None
+            analysis = first = None
+            if catalog is not None and catalog.rounds and self.analysis is None:
+                # the first load: the shown round at once (5 ms at M, 23 at L), the whole
+                # analysis (54 and 410 ms) once that frame is out
+                first = analyze_round(catalog, self.state.round_index(catalog))
+            elif catalog is not None:
+                analysis = analyze(catalog)
             changes = change_places(analysis) if analysis is not None else []
-            if analysis is not None:
+            if catalog is not None:
                 gc.freeze()  # cheap; the thorough version runs once the data is on screen (_freeze_heap)
         warnings = []
         if catalog is not None and any(s.archive for s in catalog.sources):
             from negotrack.store.quotes import check_quotes
 
             warnings = check_quotes(catalog)
-        self.post_message(self.Loaded(catalog, analysis, problems, changes, warnings))
+        self.post_message(self.Loaded(catalog, first or analysis, problems, changes, warnings))
+        if first is not None:
+            self._first_frame.wait(FIRST_FRAME_WAIT)  # drawn without this thread taking turns on the GIL
+            with paused_gc():
+                analysis = analyze(catalog)
+                changes = change_places(analysis)
+                gc.freeze()
+            self.post_message(self.Analysed(analysis, changes))
         if catalog is None or self.session is None:
             return
         opening, warnings = None, []
@@ -296,7 +323,21 @@ class NegotrackApp(Actions, App[int]):
                         "they cite; E lists them.", title="Quotes", severity="warning", timeout=10, markup=False)
         self.warnings = message.warnings
         self._install(message.analysis, message.changes)
-        self.set_timer(FREEZE_DELAY, self._freeze_heap)  # after the frame with the new data
+        if message.analysis.complete:
+            self.set_timer(FREEZE_DELAY, self._freeze_heap)  # after the frame with the new data
+        else:
+            self.call_after_refresh(self._first_frame.set)
+
+    def on_negotrack_app_analysed(self, message: Analysed) -> None:
+        if self.analysis is None or message.analysis.catalog is not self.analysis.catalog:
+            return  # a reload came in meanwhile
+        self.analysis = message.analysis
+        self._all_changes = message.changes
+        if self.state.claims:
+            self._changes = message.changes
+        self.refresh_view()
+        self._update_detail()
+        self.set_timer(FREEZE_DELAY, self._freeze_heap)
 
     def on_negotrack_app_unclaimed(self, message: Unclaimed) -> None:
         if self.analysis is None or message.analysis.catalog is not self.analysis.catalog:
@@ -451,8 +492,8 @@ class NegotrackApp(Actions, App[int]):
             matrix = self.query_one(Matrix)
         except (NoMatches, ScreenStackError):  # another screen is on top, or the app is closing
             return
-        if catalog is None:
-            return
+        if catalog is None or not self.shown_analysis.complete:
+            return  # the rounds either side come with the whole analysis (Analysed)
         for index in (self.round_index - 1, self.round_index + 1):
             if 0 <= index < len(catalog.rounds):
                 matrix.prepare(self.matrix_view(index))
@@ -487,6 +528,8 @@ class NegotrackApp(Actions, App[int]):
         analysis, state = self.shown_analysis, self.state
         if analysis is None or state.round_id != self.current_round_id():
             return  # moved on since this was scheduled: a newer call shows the right cell
+        if not analysis.complete:
+            return  # the cell's history needs every round: shown with the whole analysis (Analysed)
         try:
             detail, matrix = self.screen_stack[0].query_one(DetailPane), self.screen_stack[0].query_one(Matrix)
         except (NoMatches, IndexError):  # the app is closing
