@@ -369,3 +369,14 @@ def test_docs_say_what_normalized_means_and_how_libreoffice_reads_the_csv() -> N
     assert "--infilter=CSV:44,34,76" in docs
     assert re.search(r"`normalized`[^\n]*numeric", docs)
     assert "negotrack schema --export" in docs
+
+
+def test_a_chart_of_one_huge_value_ends():
+    """Found by tools.fuzz: every value the same number above 2**53 made the tick loop endless
+    (adding the step no longer moved the float)."""
+    from negotrack.store.export.svg import _nice_ticks
+
+    ticks = _nice_ticks(1e19, 1e19)
+    assert len(ticks) <= 8 and ticks[0] < 1e19 < ticks[-1]
+    assert _nice_ticks(0, 10) == [0, 2, 4, 6, 8, 10]
+    assert _nice_ticks(3, 13)[0] <= 3 and _nice_ticks(3, 13)[-1] >= 13

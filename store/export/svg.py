@@ -62,19 +62,17 @@ def _short(text: str, width: int = LABEL_CHARS) -> str:
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About `count` round ticks covering [low, high]: multiples of 1, 2, 2.5 or 5 times a
+    power of ten. Counted by index, never by adding the step, which stops moving a float
+    beyond 2**53 (a single huge value made the loop endless)."""
     if low == high:
-        low, high = low - 1, high + 1
+        pad = max(1.0, abs(low) * 0.1)
+        low, high = low - pad, high + pad
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    first = math.floor(low / step) * step
-    ticks, tick = [], first
-    while tick <= high + step * 1e-9:
-        ticks.append(round(tick, 10))
-        tick += step
-    if ticks[-1] < high:
-        ticks.append(ticks[-1] + step)
-    return ticks
+    first, last = math.floor(low / step), math.ceil(high / step)
+    return [round(k * step, 10) for k in range(first, last + 1)]
 
 
 class _Axis:
