@@ -57,6 +57,8 @@ class ErrorScreen(ModalScreen[None]):
 
     def show(self, path: str, problems: list[Problem]) -> None:
         self.problems = problems
+        if not self.query("#errors-body"):
+            return  # not composed yet, or already being taken down (a quit as it appears): on_mount shows them
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
         name = clean(os.path.basename(path))
