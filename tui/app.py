@@ -329,6 +329,8 @@ class NegotrackApp(Actions, App[int]):
             self.call_after_refresh(self._first_frame.set)
 
     def on_negotrack_app_analysed(self, message: Analysed) -> None:
+        if not self.screen_stack:  # the user quit meanwhile
+            return
         if self.analysis is None or message.analysis.catalog is not self.analysis.catalog:
             return  # a reload came in meanwhile
         self.analysis = message.analysis
