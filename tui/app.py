@@ -586,6 +586,7 @@ class NegotrackApp(Actions, App[int]):
             self.session.save_view(selection.round_id, selection.demand_id, selection.party_id)
 
     def on_unmount(self) -> None:
+        self._first_frame.set()  # a worker waiting for a first frame that will not come stops waiting
         if self.session is not None:
             selection = self.selection
             try:
