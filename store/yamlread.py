@@ -203,7 +203,14 @@ def _too_deep(text: str, file: str) -> Problem | None:
     try:
         return _first_too_deep(CatalogLoader(text), file)
     except _ScannerLimit:
-        return _first_too_deep(PureCatalogLoader(text), file)
+        pass
+    try:
+        # the pure reader's constructor refuses a NUL or ESC anywhere in the text: then there is
+        # no depth to report, and the composer says where that character is
+        pure = PureCatalogLoader(text)
+    except yaml.YAMLError:
+        return None
+    return _first_too_deep(pure, file)
 
 
 class _ScannerLimit(Exception):

@@ -109,3 +109,13 @@ def test_good_file_validates(path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert status == 0, out + err
     assert out.strip().startswith(f"{path}: ok: ")
     assert err == ""
+
+
+def test_deep_brackets_with_a_nul_are_a_located_problem_not_a_crash():
+    """Found by tools.fuzz: the depth check's fallback reader refused the NUL in its
+    constructor, outside the check's error handling."""
+    from negotrack.store import parse_catalog
+
+    catalog, problems = parse_catalog(b"[" * 1200 + b"]" * 1200 + b"\na\x00b", "r.yaml")
+    assert catalog is None and problems
+    assert all(p.line >= 1 and p.column >= 1 for p in problems)
