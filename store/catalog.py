@@ -27,7 +27,7 @@ FORMAT_VERSION = 1
 
 __all__ = [
     "DEMAND_KEYS", "DISPUTED_KEYS", "FORMAT_VERSION", "PARTY_KEYS", "POSITION_KEYS", "ROUND_KEYS",
-    "SOURCE_KEYS", "TOP_KEYS", "load_catalog", "parse_catalog", "_quick_reading",
+    "SOURCE_KEYS", "TOP_KEYS", "load_catalog", "parse_catalog", "read_catalog", "_quick_reading",
 ]
 
 
@@ -36,14 +36,22 @@ def load_catalog(path: str | os.PathLike[str]) -> tuple[Catalog | None, list[Pro
 
     An unreadable file is one problem at line 1, column 1; it never raises.
     """
+    catalog, problems, _ = read_catalog(path)
+    return catalog, problems
+
+
+def read_catalog(path: str | os.PathLike[str]) -> tuple[Catalog | None, list[Problem], bytes | None]:
+    """`load_catalog`, with the bytes the catalog was parsed from (None when unreadable), for a
+    caller that must know later whether the file still holds exactly them (the history)."""
     file = os.fspath(path)
     try:
         with open(file, "rb") as fh:
             data = fh.read()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return None, [Problem(file, 1, 1, f"cannot read the file: {reason}")]
-    return parse_catalog(data, file)
+        return None, [Problem(file, 1, 1, f"cannot read the file: {reason}")], None
+    catalog, problems = parse_catalog(data, file)
+    return catalog, problems, data
 
 
 def parse_catalog(data: bytes | str, file: str = "<catalog>") -> tuple[Catalog | None, list[Problem]]:

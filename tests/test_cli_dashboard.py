@@ -42,7 +42,7 @@ async def test_a_failing_worker_becomes_a_notification_and_the_app_keeps_running
     def broken(catalog):
         raise RuntimeError("analysis exploded")
 
-    monkeypatch.setattr("negotrack.tui.app.analyze", broken)
+    monkeypatch.setattr("negotrack.tui.loading.analyze", broken)
     app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
     async with app.run_test() as pilot:
         await until(pilot, lambda: any("analysis exploded" in str(n.message) for n in app._notifications))

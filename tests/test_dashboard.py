@@ -369,16 +369,16 @@ async def test_a_load_that_finishes_after_quitting_changes_nothing():
 async def test_the_first_frame_says_the_file_is_being_read(monkeypatch):
     import threading
 
-    import negotrack.tui.app as app_module
+    import negotrack.tui.loading as app_module
 
     release = threading.Event()
-    real_load = app_module.load_catalog
+    real_read = app_module.read_catalog
 
-    def slow_load(path):  # noqa: ANN001, ANN202 - stands in for a big file
+    def slow_read(path):  # noqa: ANN001, ANN202 - stands in for a big file
         release.wait(10)
-        return real_load(path)
+        return real_read(path)
 
-    monkeypatch.setattr(app_module, "load_catalog", slow_load)
+    monkeypatch.setattr(app_module, "read_catalog", slow_read)
     async with app_for(DASH).run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert header(pilot.app).startswith("Reading dash.yaml")
