@@ -144,6 +144,10 @@ def test_share_widths_gives_way_widest_first_and_keeps_the_sides():
     assert share_widths(200, naturals, minimums, [True] * 5) == naturals  # everything fits
     widths = share_widths(110, naturals, minimums, [True] * 5)
     assert sum(w + 2 for w in widths) <= 110 and widths[3] == 20 and widths[2] == widths[4]
+    # the sides whole cannot leave the others their minimum, but all fit at their minimums:
+    # every column gives way, the widest first (no column cut while another has room to spare)
+    widths = share_widths(80, naturals, minimums, [True, True, True, True, False])
+    assert sum(w + 2 for w in widths) <= 80 and widths[4] >= minimums[4] and widths[2] <= widths[4]
     # the non-sides cannot fit even at their minimum: the sides share the screen, the rest scrolls
     widths = share_widths(60, naturals, minimums, [True, True, True, True, False])
     assert sum(w + 2 for w in widths[:4]) <= 60 and widths[4] == 30

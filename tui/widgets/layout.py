@@ -47,13 +47,13 @@ USER_MIN, USER_MAX = 4, 120
 def share_widths(available: int, naturals: list[int], minimums: list[int], must: list[bool]) -> list[int]:
     """Column text widths (padding excluded) for `available` cells of screen.
 
-    Every column gets its natural width when all fit. Otherwise the `must` columns (the fixed
-    ones and the sides) come first: whole if they fit, with the others sharing what is left;
-    if not, the others keep their natural width, to be scrolled to, and the `must` columns
-    share the screen. Sharing lowers a common ceiling until the columns fit: the widest give
-    way first, none below its minimum.
+    Every column gets its natural width when all fit. Otherwise: the `must` columns (the fixed
+    ones and the sides) whole if the others can share what they leave; else every column gives
+    way, the widest first, if all fit at their minimums; else only the `must` columns are
+    fitted and the others keep their natural width, to be scrolled to. Giving way lowers a
+    common ceiling until the columns fit, none below its minimum.
     """
-    every = range(len(naturals))
+    every = list(range(len(naturals)))
     first = [i for i in every if must[i]]
     rest = [i for i in every if not must[i]]
     widths = list(naturals)
@@ -61,6 +61,8 @@ def share_widths(available: int, naturals: list[int], minimums: list[int], must:
         return widths
     if _room(first, naturals) + _room(rest, minimums) <= available:
         _level(widths, rest, minimums, available - _room(first, naturals))
+    elif _room(every, minimums) <= available:
+        _level(widths, every, minimums, available)
     else:
         _level(widths, first, minimums, available)
     return widths
@@ -231,7 +233,8 @@ def _naturals_of(view: MatrixView, parties: list[Party], contents: list[list],
     demand_natural = max((cell_len(one_line(d.title)) for d in view.demands), default=6)
     gap_natural = max((sum(cell_len(t) for t, _ in row[1]) for row in contents), default=3)
     naturals = [min(max(demand_natural, 6), MAX_NATURAL), max(gap_natural, 3)]
-    minimums = [min(naturals[0], max(MIN_DEMAND_WIDTH, _longest_word([row[0] for row in contents]))), naturals[1]]
+    titles = [row[0] for row in contents]
+    minimums = [min(naturals[0], max(MIN_DEMAND_WIDTH, _longest_word(titles), _readable(titles))), naturals[1]]
     for index, party in enumerate(parties, start=FIXED):
         column = [row[index] for row in contents]
         # markers (★ glyph ‡ » and a space) and the was-line of this round count too
@@ -239,8 +242,8 @@ def _naturals_of(view: MatrixView, parties: list[Party], contents: list[list],
         label = cell_len(party.name) + (0 if party.is_side else 2)
         natural = min(max(naturals_by_party.get(party.id, 0) + 4, here, label, 3), MAX_NATURAL)
         naturals.append(natural)
-        # wide enough that words are not broken, where that is reasonable
-        minimums.append(min(natural, max(MIN_PARTY_WIDTH, _longest_word(column))))
+        # wide enough that words are not broken and an ordinary stance fits its lines
+        minimums.append(min(natural, max(MIN_PARTY_WIDTH, _longest_word(column), _readable(column))))
     return naturals, minimums
 
 def _chosen(view: MatrixView, keys: list[str], widths: list[int]) -> list[int]:
@@ -265,6 +268,20 @@ def _fold(parties: list[Party], contents: list[CellContent]) -> Folded:
             name = (one_line(party.name, 24) + " ", "italic")
             entries.append(content._replace(markers=(name, *content.markers)))
     return Folded(tuple(entries))
+
+
+#: a stance this long or shorter is never cut where the columns fit at their minimums
+ORDINARY = 60
+
+
+def _readable(column: list[CellContent]) -> int:
+    """The width at which the longest ordinary text of a column (up to ORDINARY cells) fits
+    its lines, with some slack for wrapping between words."""
+    widest = 0
+    for content in column:
+        body = min(cell_len(content.body), ORDINARY)
+        widest = max(widest, content.marker_width + -(-body // BODY_LINES) + 3)
+    return widest
 
 
 def _longest_word(column: list[CellContent]) -> int:
