@@ -191,3 +191,15 @@ async def test_zoom_shows_the_whole_position_and_claims_can_be_hidden():
         assert "»" not in matrix.get_cell("ceasefire", "israel").plain
         await pilot.press("a")
         assert "»" in matrix.get_cell("ceasefire", "israel").plain
+
+
+@pytest.mark.parametrize("detail", [False, True])
+async def test_at_200_columns_every_column_is_in_sight(detail):
+    """No column is left to scroll to while the screen has room: at 200×50 the bundled
+    catalog's columns all fit, the detail pane open or not."""
+    app = NegotrackApp(str(BUNDLED), history=False, watch=False)
+    async with app.run_test(size=(200, 50)) as pilot:
+        app, matrix = await opened(BUNDLED, pilot, detail=detail)
+        for rid in every_round(app):
+            await pilot.pause()
+            assert matrix.virtual_size.width <= matrix.scrollable_content_region.width, rid
