@@ -37,6 +37,7 @@ from yaml.events import (
 )
 
 from .definitions import DEMAND_KEYS, PARTY_KEYS, SOURCE_KEYS
+from .accounts import AccountRules
 from .model import ROLES, ROUND_STATUSES, STATUSES, Catalog, Demand, Party, Position, Report, Round, Source, Value
 from .nodes import _DATE, ID
 from .rounds import DISPUTED_KEYS, POSITION_KEYS, ROUND_KEYS
@@ -157,7 +158,7 @@ class _Map(dict):
     __slots__ = ("start", "end")
 
 
-class _EventReader:
+class _EventReader(AccountRules):
     def __init__(self, next_event, file: str, text: str) -> None:  # noqa: ANN001
         self.next = next_event
         self.file = file
@@ -352,18 +353,6 @@ class _EventReader:
             if sid not in known:
                 raise _Unusual
         return ids
-
-    def account(self, own: str | None, sources: tuple[str, ...]) -> str | None:
-        if own is not None:
-            return own
-        accounts = self.source_accounts
-        for sid in sources:
-            if sid in accounts:
-                return accounts[sid]
-        return None
-
-    def is_claim(self, party: str, account: str | None) -> bool:
-        return account is not None and account != party and self.roles.get(account) == "party"
 
     def rounds(self) -> tuple[Round, ...]:
         next_event = self.next

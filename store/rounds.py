@@ -11,6 +11,7 @@ from types import MappingProxyType
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .definitions import DefinitionsReader
+from .accounts import AccountRules
 from .model import ROUND_STATUSES, STATUSES, Demand, Position, Report, Round, Value
 from .nodes import Entries, plain_entries
 from .problems import did_you_mean
@@ -55,29 +56,13 @@ def _quick_reading(node: Node, demand: Demand) -> tuple[str | None, Value | None
     return None
 
 
-class RoundsReader(DefinitionsReader):
+class RoundsReader(AccountRules, DefinitionsReader):
     """Builds the rounds and their positions; the definitions must be read first."""
 
     def __init__(self, file: str, source_text: str = "") -> None:
         super().__init__(file)
         #: the whole text, for each round's text digest ("" gives no digests)
         self.source_text = source_text
-
-    # -- whose account --------------------------------------------------------------------
-
-    def account(self, own: str | None, sources: tuple[str, ...]) -> str | None:
-        """The position's own `according_to`, else the first of its sources that names one."""
-        if own is not None:
-            return own
-        accounts = self.source_accounts
-        for sid in sources:
-            if sid in accounts:
-                return accounts[sid]
-        return None
-
-    def is_claim(self, party: str, account: str | None) -> bool:
-        """One side's account of another party's stance (FORMAT.md 1.1)."""
-        return account is not None and account != party and self.roles.get(account) == "party"
 
     # -- rounds ------------------------------------------------------------------------
 
