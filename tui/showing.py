@@ -33,9 +33,17 @@ class Showing:
             return None
         return catalog.rounds[self.round_index].id
 
+    #: (catalog, filter text, what it shows): the filter searches every position's words, which
+    #: a round switch must not do again
+    _visible_memo: tuple | None = None
+
     def _visible(self) -> tuple[tuple[Demand, ...], tuple[Party, ...]]:
-        assert self.catalog is not None
-        return visible(self.catalog, self.state.filter_text)
+        catalog, needle = self.catalog, self.state.filter_text
+        assert catalog is not None
+        memo = self._visible_memo
+        if memo is None or memo[0] is not catalog or memo[1] != needle:
+            memo = self._visible_memo = (catalog, needle, visible(catalog, needle))
+        return memo[2]
 
     def shifts(self, rid: str | None = None) -> dict[tuple[str, str], Shift | None]:
         """Shifts of a round (the current one by default) against the previous report, or
