@@ -114,6 +114,9 @@ async def test_next_and_previous_change_cross_rounds():
         assert (app.current_round_id(), *app.query_one(Matrix).selected()) == ("r2", "truce", "beta")
         await pilot.press("N")
         assert (app.current_round_id(), *app.query_one(Matrix).selected()) == ("r1", "guarantees", "alpha")
+        await pilot.press("end", "n", "n", "n", "n", "n", "n", "n", "n")  # past the last change, held down
+        said = [str(n.message) for n in app._notifications if "No more changes" in str(n.message)]
+        assert said == ["No more changes after this cell."]  # one toast, not one per press
 
 
 async def test_changed_only_hides_unchanged_demands():
@@ -122,8 +125,10 @@ async def test_changed_only_hides_unchanged_demands():
         await pilot.press("left_square_bracket", "c")
         matrix = app.query_one(Matrix)
         assert matrix.row_count == 2  # truce and ratio moved in r2; guarantees only carried
+        assert "changed only" in header(app)  # the mode is on screen while it is on
         await pilot.press("c")
         assert matrix.row_count == 3
+        assert "changed only" not in header(app)
 
 
 async def test_filter_by_demand_and_by_party_then_escape_clears():
@@ -269,6 +274,8 @@ async def test_a_broken_save_keeps_the_last_good_catalog_with_a_banner(tmp_path)
         await until(pilot, lambda: banner.display)
         assert app.analysis is good
         assert "2 errors" in shown(banner) and "temporray" in shown(banner)
+        first = app.problems[0]
+        assert f"positions.yaml:{first.line}:{first.column}: {first.message}" in shown(banner)  # as validate says it
         await pilot.press("E")
         assert isinstance(app.screen, ErrorScreen)
         await pilot.press("escape")
