@@ -21,6 +21,7 @@ from negotrack.store.model import Demand, Party
 from negotrack.store.text import one_line
 
 from ..present import EMPTY_CELL, CellContent, Pieces, cell_content, gap_pieces, wrap
+from ..state import MAX_WIDTH, MIN_WIDTH
 
 DEMAND_KEY = "__demand__"
 GAP_KEY = "__gap__"
@@ -28,6 +29,7 @@ GAP_KEY = "__gap__"
 OTHERS_KEY = "__others__"
 #: lines of a folded cell (each stated mediator's or observer's position)
 FOLD_LINES = 4
+FOLD_MIN = 12
 #: blank cells either side of a cell's text
 PAD = 1
 #: the demand and the gap stay in sight while the parties scroll sideways
@@ -40,8 +42,6 @@ MAX_NATURAL = 64
 #: lines a cell may take: the position, then what it moved from
 BODY_LINES = 3
 WAS_LINES = 2
-#: a column the user widened or narrowed stays within these
-USER_MIN, USER_MAX = 4, 120
 
 
 def share_widths(available: int, naturals: list[int], minimums: list[int], must: list[bool]) -> list[int]:
@@ -206,8 +206,8 @@ def build_layout(view: MatrixView, available: int, widest: dict[str, int]) -> La
         others = parties[sides - FIXED:]
         parties = parties[:sides - FIXED]
         contents = [row[:sides] + [_fold(others, row[sides:])] for row in contents]
-        fold_width = min(max((c.natural_width() for row in contents for c in [row[-1]]), default=12), MAX_NATURAL)
-        naturals, minimums = naturals[:sides] + [max(fold_width, 12)], minimums[:sides] + [12]
+        fold_width = min(max((row[-1].natural_width() for row in contents), default=FOLD_MIN), MAX_NATURAL)
+        naturals, minimums = naturals[:sides] + [max(fold_width, FOLD_MIN)], minimums[:sides] + [FOLD_MIN]
         must = must[:sides] + [True]  # the fold shares the screen with the sides
     widths = _chosen(view, [DEMAND_KEY, GAP_KEY] + [p.id for p in parties] + ([OTHERS_KEY] if folded else []),
                           share_widths(available, naturals, minimums, must))
@@ -249,7 +249,7 @@ def _naturals_of(view: MatrixView, parties: list[Party], contents: list[list],
 def _chosen(view: MatrixView, keys: list[str], widths: list[int]) -> list[int]:
     """`widths`, with the ones the user chose (`+` and `-`) instead."""
     chosen = dict(view.widths)
-    return [max(USER_MIN, min(USER_MAX, chosen[k])) if k in chosen else w for k, w in zip(keys, widths)]
+    return [max(MIN_WIDTH, min(MAX_WIDTH, chosen[k])) if k in chosen else w for k, w in zip(keys, widths)]
 
 
 class Folded(NamedTuple):
