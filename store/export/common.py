@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..analysis import CLAIM_GLYPH, TREND_GLYPHS, Analysis, Cell, Gap, Shift
-from ..model import Catalog, Demand, Party, Position, Report, Round, Value
+from ..analysis import TREND_GLYPHS, Analysis, Cell, Gap, Shift
+from ..model import Catalog, Demand, Party, Position, Report, Round, Source, Value
 
 
 #: One piece of a sentence: its text, and whether it comes from the catalog. Each format
@@ -248,6 +248,16 @@ def full_stop(parts: list[Part]) -> list[Part]:
     if parts and not ended(plain(parts).rstrip()):
         parts = [*parts, (".", False)]
     return parts
+
+
+def source_parts(source: Source) -> list[Part]:
+    """A source as one sentence: outlet, date and title (values flagged as catalog text)."""
+    parts: list[Part] = [(source.outlet, True)]
+    if source.date:
+        parts.append((f", {source.date.isoformat()}", False))
+    if source.title:
+        parts += [(", “", False), (source.title, True), ("”", False)]
+    return full_stop(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from ..model import Catalog, Demand, Party, Round, Source
 from .common import (
     CONTROLS, DISPUTED_GLYPH, GAP_NOTE, ROUND_STATUS_MEANINGS, Part, account_parts, claim_parts,
     claims_note, control_name, disputed_sentence, full_stop, gap_parts, party_label, position_parts,
-    round_heading, round_sentences, safe_url, spell_controls,
+    round_heading, round_sentences, safe_url, source_parts, spell_controls,
 )
 from .svg import demand_chart, legend_marker, overlaps
 
@@ -285,13 +285,8 @@ def _charts(catalog: Catalog, analysis: Analysis) -> list[str]:
 
 
 def _source_item(source: Source) -> str:
-    parts: list[Part] = [(source.outlet, True)]
-    if source.date:
-        parts.append((f", {source.date.isoformat()}", False))
-    if source.title:
-        parts += [(", “", False), (source.title, True), ("”", False)]
-    stop = full_stop(parts)[len(parts):]
-    body = f"<b>{bdi(source.outlet)}</b>{parts_html(parts[1:] + stop)}"
+    # the outlet in bold, then the rest of the sentence
+    body = f"<b>{bdi(source.outlet)}</b>{parts_html(source_parts(source)[1:])}"
     if source.note and source.note.strip():
         body += f' <span class="muted">{parts_html(full_stop([(source.note.strip(), True)]))}</span>'
     url = safe_url(source.url)

@@ -14,9 +14,9 @@ from ..analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, TREND_GLYPHS, 
 from ..model import Catalog, Demand, Source
 from ..text import clean, one_line
 from .common import (
-    DISPUTED_GLYPH, GAP_NOTE, ROUND_STATUS_MEANINGS, Part, cited_sources, claim_parts, claims_note,
+    DISPUTED_GLYPH, GAP_NOTE, ROUND_STATUS_MEANINGS, cited_sources, claim_parts, claims_note,
     disputed_sentence, full_stop, gap_parts, isolate, party_label, position_parts, round_heading,
-    round_sentences, safe_url,
+    round_sentences, safe_url, source_parts,
 )
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&#$])")
@@ -114,12 +114,7 @@ def _cell(catalog: Catalog, demand: Demand, cell: Cell) -> str:
 
 
 def _source_line(source: Source) -> str:
-    parts: list[Part] = [(source.outlet, True)]
-    if source.date:
-        parts.append((f", {source.date.isoformat()}", False))
-    if source.title:
-        parts += [(", “", False), (source.title, True), ("”", False)]
-    text = md_parts(full_stop(parts))
+    text = md_parts(source_parts(source))
     if source.note and source.note.strip():
         text += " " + md_parts(full_stop([(source.note.strip(), True)]))
     url = safe_url(source.url)
