@@ -13,7 +13,8 @@ from textual.binding import Binding
 
 from negotrack.store.text import one_line
 
-#: actions whose entry would only repeat another (the `>` and `<` twins of `]` and `[`)
+#: actions Textual's own palette entries already offer (each other action is listed once, with
+#: all its keys: `]` and `>` are one "Next round")
 _HIDDEN = {"quit"}
 
 
