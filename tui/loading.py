@@ -59,7 +59,8 @@ class Loading:
         if catalog is not None and any(s.archive for s in catalog.sources):
             from negotrack.store.quotes import check_quotes
 
-            warnings = check_quotes(catalog)
+            # the text already read places each warning on its line: no second read of the file
+            warnings = check_quotes(catalog, data.decode("utf-8-sig", "replace") if data is not None else None)
         self.post_message(self.Loaded(catalog, first or analysis, problems, changes, warnings))
         if first is not None:
             self._first_frame.wait(FIRST_FRAME_WAIT)  # drawn without this thread taking turns on the GIL
