@@ -429,3 +429,21 @@ async def test_the_chosen_theme_is_remembered():
     async with again.run_test(size=(100, 30)) as pilot:
         await started(pilot)
         assert again.theme == "nord"
+
+
+async def test_worker_messages_that_arrive_while_the_dashboard_is_taken_down_are_ignored():
+    """Seen in the cold-start bench, which quits at the first frame: the whole analysis arrived
+    after the matrix had gone, and showing it raised NoMatches."""
+    from negotrack.store.analysis import analyze
+
+    async with app_for(DASH).run_test(size=(120, 40)) as pilot:
+        app = await started(pilot)
+        await until(pilot, lambda: app.analysis.complete)
+        for widget in (Matrix, DetailPane, Banner, RoundHeader):
+            await app.query_one(widget).remove()
+        whole = analyze(app.analysis.catalog)
+        app.on_negotrack_app_analysed(NegotrackApp.Analysed(whole, []))
+        app.on_negotrack_app_loaded(NegotrackApp.Loaded(whole.catalog, whole, [], []))
+        app._show_cell_history((app.state.round_id, app.state.party_id, app.state.demand_id), [])
+        await pilot.pause()
+        assert app.is_running and app.analysis is whole

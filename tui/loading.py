@@ -194,7 +194,9 @@ class Loading:
 
     def _show_banner(self) -> None:
         """The first error whole, where it is as `validate` says it (FILE:LINE:COL), and the count."""
-        banner = self.query_one(Banner)
+        banner = self._dashboard(Banner)
+        if banner is None:
+            return
         if not self.problems:
             banner.display = False
             return

@@ -5,10 +5,13 @@ A mixin of NegotrackApp (tui/app.py), which owns the state, the analyses and the
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.text import Text
 from textual import work
 from textual.app import ScreenStackError
 from textual.css.query import NoMatches
+from textual.widget import Widget
 
 from negotrack.store.analysis import Shift
 from negotrack.store.model import Demand, Party
@@ -19,6 +22,8 @@ from .view import visible
 from .widgets.matrix import Matrix, MatrixView
 from .widgets.panels import DetailPane, RoundHeader
 
+
+W = TypeVar("W", bound=Widget)
 
 #: seconds after a round is shown before the rounds either side are prepared (after its frame)
 PREFETCH_DELAY = 0.03
@@ -81,13 +86,19 @@ class Showing:
             marks.append(f"filter: {one_line(self.state.filter_text.strip(), 20)}")
         return tuple(marks)
 
+    def _dashboard(self, kind: type[W]) -> W | None:
+        """The dashboard screen's widget of `kind`, or None while it is not there: messages
+        from workers (a load, the whole analysis, a cell's history) can arrive as the app
+        starts or closes, and then there is nothing to show them in."""
+        try:
+            return self.screen_stack[0].query_one(kind)
+        except (NoMatches, IndexError, ScreenStackError):
+            return None
+
     def refresh_view(self) -> None:
         analysis, rid = self.shown_analysis, self.current_round_id()
-        if analysis is None:
-            return
-        try:
-            header, matrix = self.screen_stack[0].query_one(RoundHeader), self.screen_stack[0].query_one(Matrix)
-        except (NoMatches, IndexError):
+        header, matrix = self._dashboard(RoundHeader), self._dashboard(Matrix)
+        if analysis is None or header is None or matrix is None:
             return
         if rid is None:
             header.update(Text("This catalog has no rounds yet: add one under `rounds:`.", style="bold"))
@@ -104,11 +115,8 @@ class Showing:
     def _prefetch(self) -> None:
         self._prefetch_timer = None
         catalog = self.catalog
-        try:
-            matrix = self.query_one(Matrix)
-        except (NoMatches, ScreenStackError):  # another screen is on top, or the app is closing
-            return
-        if catalog is None or not self.shown_analysis.complete:
+        matrix = self._dashboard(Matrix)
+        if matrix is None or catalog is None or not self.shown_analysis.complete:
             return  # the rounds either side come with the whole analysis (Analysed)
         for index in (self.round_index - 1, self.round_index + 1):
             if 0 <= index < len(catalog.rounds):
@@ -116,23 +124,22 @@ class Showing:
 
     # a handler by name, not `@on`: Textual collects decorated handlers only from widget classes
     def on_matrix_cell_highlighted(self, event: Matrix.CellHighlighted) -> None:
-        try:
-            self._update_detail()
-        except (NoMatches, ScreenStackError):  # a highlight that arrives while the app shuts down
-            pass
+        self._update_detail()
 
     def _select(self, demand_id: str | None, party_id: str | None) -> None:
-        self.screen_stack[0].query_one(Matrix).select(demand_id, party_id)
-        self._update_detail()
+        matrix = self._dashboard(Matrix)
+        if matrix is not None:
+            matrix.select(demand_id, party_id)
+            self._update_detail()
 
     def _update_detail(self, after_frame: bool = False) -> None:
         """Note where the user is and show the selected cell in the detail pane; with
         `after_frame`, the pane is drawn once the frame with the new matrix is out (a round
         switch: the matrix first, the pane one frame later)."""
-        analysis, rid = self.shown_analysis, self.current_round_id()
-        if analysis is None or rid is None:
+        analysis, rid, matrix = self.shown_analysis, self.current_round_id(), self._dashboard(Matrix)
+        if analysis is None or rid is None or matrix is None:
             return
-        demand_id, party_id = self.screen_stack[0].query_one(Matrix).selected()
+        demand_id, party_id = matrix.selected()
         self.state = self.state.select(demand_id, party_id)
         if after_frame:
             self.call_after_refresh(self._show_detail)
@@ -146,11 +153,8 @@ class Showing:
             return  # moved on since this was scheduled: a newer call shows the right cell
         if not analysis.complete:
             return  # the cell's history needs every round: shown with the whole analysis (Analysed)
-        try:
-            detail, matrix = self.screen_stack[0].query_one(DetailPane), self.screen_stack[0].query_one(Matrix)
-        except (NoMatches, IndexError):  # the app is closing
-            return
-        if detail.display:
+        detail, matrix = self._dashboard(DetailPane), self._dashboard(Matrix)
+        if detail is not None and matrix is not None and detail.display:
             demand_id, party_id = matrix.selected()
             basis = state.basis()
             shift = self.shifts().get((party_id, demand_id)) if basis and party_id else False
@@ -171,6 +175,7 @@ class Showing:
             return  # the user has moved on
         basis = state.basis()
         shift = self.shifts().get((key[1], key[2])) if basis else False
-        self.screen_stack[0].query_one(DetailPane).show(analysis, key[0], key[2], key[1], extra=edit_history_lines(versions),
-                                                        basis=basis, shift=shift)
+        detail = self._dashboard(DetailPane)
+        if detail is not None:
+            detail.show(analysis, key[0], key[2], key[1], extra=edit_history_lines(versions), basis=basis, shift=shift)
 
