@@ -230,3 +230,57 @@ async def test_the_strip_of_rounds_is_windowed_around_the_current_round(tmp_path
         middle = strip().split("  ")[0]
         assert middle.startswith("…") and middle.endswith("…") and middle.count("●") == 1
         assert len(strip()) <= width
+
+
+def tall_and_short_catalog(path: Path) -> Path:
+    """Two parties, eight free-text demands: round r1's stances are one word, r2's wrap to
+    several lines each, so r2's rows need more lines than the screen has and r1's do not."""
+    lines = ["format: 1", "title: Tall and short", "parties:",
+             "  alpha:", "    name: Alpha", "  beta:", "    name: Beta", "demands:"]
+    for d in range(8):
+        lines += [f"  d{d}:", f"    title: Demand {d}"]
+    lines.append("rounds:")
+    long = " ".join(["every word of a long stance that wraps"] * 6)
+    for rid, day, stance in (("r1", "2024-01-01", "yes"), ("r2", "2024-02-01", long)):
+        lines += [f"  - id: {rid}", f"    date: {day}", "    positions:"]
+        for pid in ("alpha", "beta"):
+            lines.append(f"      {pid}:")
+            lines += [f"        d{d}: {stance} {d}" for d in range(8)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+async def test_a_round_taller_or_shorter_than_the_screen_gets_its_scroll_range_and_scrollbar(tmp_path):
+    """A round switch updates the scroll range without a layout pass of the whole screen
+    (Matrix._set_virtual_size); the scrollbar must still come and go with it."""
+    app = NegotrackApp(str(tall_and_short_catalog(tmp_path / "t.yaml")), history=False, watch=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app, matrix = await opened(pilot)
+        assert app.current_round_id() == "r2"
+
+        def state() -> tuple[bool, int, int]:
+            layout = matrix._layout
+            return (matrix.show_vertical_scrollbar, layout.line_count + layout.header_height,
+                    matrix.scrollable_content_region.height)
+
+        tall, lines, height = state()
+        assert tall and lines > height and matrix.max_scroll_y == lines - height
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        short, lines, height = state()
+        assert app.current_round_id() == "r1"
+        assert not short and lines <= height and matrix.max_scroll_y == 0
+        # the columns use the width the scrollbar gave back, and every line fills it
+        assert matrix.scrollable_content_region.width == matrix.size.width
+        assert all(matrix.render_line(y).cell_length == matrix.size.width for y in range(height))
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        tall, lines, height = state()
+        assert tall and matrix.max_scroll_y == lines - height
+        assert matrix.scrollable_content_region.width < matrix.size.width
+        for _ in range(7):  # down to the last demand: its row is scrolled into view, whole
+            await pilot.press("down")
+        await pilot.pause()
+        assert matrix.scroll_y == matrix.max_scroll_y
+        shown = drawn(matrix)
+        assert shown[-4].lstrip().startswith("Demand 7") and shown[-1].split() == ["was:", "yes", "7"] * 2
