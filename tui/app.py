@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 # Importing textual and the app builds long-lived objects by the hundred thousand, and the cyclic
@@ -29,7 +30,6 @@ from textual.widgets import Footer, Input, Static
 from textual.timer import Timer
 
 from negotrack.store.analysis import Analysis
-from negotrack.store.changes import Change
 from negotrack.store.model import Catalog
 from negotrack.store.problems import Problem
 
@@ -44,6 +44,9 @@ from .state import ViewState
 from .view import Place
 from .widgets.matrix import Matrix
 from .widgets.panels import Banner, DetailPane, RoundHeader
+
+if TYPE_CHECKING:
+    from negotrack.store.changes import Change
 
 gc.freeze()
 if _collecting:

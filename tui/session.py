@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from negotrack.store.changes import Change, split_key
-from negotrack.store.history import CellVersion, History, HistoryError, OnDisk, ViewState
-from negotrack.store.model import Catalog
+if TYPE_CHECKING:
+    # imported where they are used: the history (TinyDB, hashing, its own modules) is only
+    # needed by the worker after the first frame, not by the dashboard's start
+    from negotrack.store.changes import Change
+    from negotrack.store.history import CellVersion, History, ViewState
+    from negotrack.store.model import Catalog
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class Session:
         another process recorded. Without `data` the bytes are taken now, which misses a save
         made while the catalog was being parsed.
         """
+        from negotrack.store.changes import split_key
+        from negotrack.store.history import History, HistoryError, OnDisk
+
         warnings: list[str] = []
         if self.history is None:
             self.history, opened = History.open(self.catalog_path, self.db_path)
@@ -74,6 +81,8 @@ class Session:
     def save_view(self, round_id: str | None, demand_id: str | None, party_id: str | None) -> None:
         if self.history is None or self._hash is None:
             return
+        from negotrack.store.history import ViewState
+
         now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.history.save_view_state(ViewState(round_id, party_id, demand_id, self._hash, now))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
@@ -12,12 +13,14 @@ from textual.message import Message
 from textual.widgets import Static
 
 from negotrack.store.analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, Analysis, Cell, Shift
-from negotrack.store.article import ArticleError, read_article
 from negotrack.store.model import Catalog, Demand, Position, Report
-from negotrack.store.quotes import Archive, archive_path
 from negotrack.store.text import one_line
 
 from ..present import SHIFT_STYLES, block, plain, position_text
+
+if TYPE_CHECKING:
+    # imported where they are used: archived reports are read only for a quote's context
+    from negotrack.store.quotes import Archive
 
 
 def sources_line(catalog: Catalog, ids: tuple[str, ...]) -> Text:
@@ -157,6 +160,9 @@ class Banner(Static):
 @functools.lru_cache(maxsize=16)
 def _archive(path: str, stamp: int) -> Archive | None:
     """A source's archived report, read once per version of the file."""
+    from negotrack.store.article import ArticleError, read_article
+    from negotrack.store.quotes import Archive
+
     try:
         return Archive(read_article(path))
     except ArticleError:
@@ -166,6 +172,8 @@ def _archive(path: str, stamp: int) -> Archive | None:
 def quote_context(catalog: Catalog, position: Position) -> tuple[str, str, str] | None:
     """(sentence before, the quote's sentence, sentence after) from the first archived report
     the position cites that holds the quote; None when none does."""
+    from negotrack.store.quotes import archive_path
+
     for sid in position.sources:
         source = catalog.source(sid)
         if source is None or not source.archive or not position.quote:
