@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,8 +36,49 @@ FREEZE_DELAY = 0.1
 FIRST_FRAME_WAIT = 2.0
 
 
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def start_reading(path: str) -> Future:
+    """Read `path` in a thread of its own, starting now; the first `reload` takes the result
+    (`take_early`).
+
+    The app starts this as it is made, so the file is read while Textual starts the screen:
+    the filled matrix comes sooner than when the reading waited for the first frame.
+    """
+    future: Future = Future()
+
+    def read() -> None:
+        try:
+            stamp = _stamp(path)
+            with paused_gc():
+                future.set_result((stamp, read_catalog(path)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the worker, which reports it
+            future.set_exception(exc)
+
+    threading.Thread(target=read, name="negotrack-first-read", daemon=True).start()
+    return future
+
+
+def take_early(future: Future | None, path: str) -> tuple | None:
+    """What `start_reading` read, or None when there is none or the file was saved since it
+    began (before the watcher was there to see the save): then the caller reads it again."""
+    if future is None:
+        return None
+    stamp, result = future.result()
+    return result if stamp is not None and stamp == _stamp(path) else None
+
+
 class Loading:
     """The reload worker, the file watcher, and the handlers of what they post."""
+
+    #: the first reading, started with the app (`start_reading`); taken by the first reload
+    _early_read: Future | None = None
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload(self) -> None:
@@ -43,8 +86,9 @@ class Loading:
         # The collector stays paused from reading to freezing: the catalog and its analysis hold
         # no cycles, and each collection on the way walked everything built so far (at M,
         # this worker took 207 ms with it running, 158 ms without).
+        early, self._early_read = self._early_read, None
         with paused_gc():
-            catalog, problems, data = read_catalog(self.path)
+            catalog, problems, data = take_early(early, self.path) or read_catalog(self.path)
             analysis = first = None
             if catalog is not None and catalog.rounds and self.analysis is None:
                 # the first load: the shown round at once (5 ms at M, 23 at L), the whole
