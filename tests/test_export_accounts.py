@@ -187,3 +187,22 @@ def test_export_command_takes_no_claims(tmp_path: Path) -> None:
     assert json.loads(out.read_text("utf-8"))["claims"] is False
     shown = subprocess.run([sys.executable, "-m", "negotrack.tui.cli", "export", str(ACCOUNTS)], capture_output=True, timeout=60)
     assert b"claim: per North" in shown.stdout and b"Claims left out" not in shown.stdout
+
+
+@pytest.mark.parametrize("build", [to_markdown, to_html], ids=["md", "html"])
+def test_a_gap_sentence_says_which_of_its_positions_are_claims(build) -> None:
+    text = unescape(re.sub(r"<[^>]+>", "", build(*load())))
+    # r1's gap was measured from South's position as North told it; r2's from South's own
+    assert "The gap on Harbour access narrowed: from 1.00 to 0.67 (before, South's position was a claim, per North)." in text
+    # a gap with no claim in it says nothing of claims
+    assert "The gap on Prisoners released widened: from 1,500 prisoners (relative 0.25) to 45,500 prisoners (relative 0.91)." in text
+    without = unescape(re.sub(r"<[^>]+>", "", build(*load(claims=False))))
+    assert "position was a claim" not in without and "position is a claim" not in without
+
+
+def test_the_bundled_catalog_says_the_march_gap_on_return_rests_on_a_claim() -> None:
+    catalog, problems = load_catalog(Path(__file__).parent.parent / "positions.yaml")
+    assert catalog is not None, problems
+    text = to_markdown(catalog, analyze(catalog))
+    assert re.search(r"Both sides now have a position on Return of the displaced: the gap is [0-9.]+ "
+                     r"\(Israel's position is a claim, per Hamas\)\.", text)

@@ -356,6 +356,37 @@ def _gap_value(demand: Demand, gap: Gap, relative: bool = True) -> list[Part]:
     return parts
 
 
+def _claimed(catalog: Catalog, analysis: Analysis, round_id: str, demand: Demand) -> list[tuple[Party, Party | None]]:
+    """(side, whose account) of each side's position in a gap that is another side's account."""
+    found = []
+    for party in catalog.parties:
+        position = analysis.cell(round_id, party.id, demand.id).position if party.is_side else None
+        if position is not None and position.claim and not position.withdrawn:
+            found.append((party, next((p for p in catalog.parties if p.id == position.according_to), None)))
+    return found
+
+
+def _resting_on_claims(catalog: Catalog, analysis: Analysis, demand: Demand, round_id: str,
+                       before_id: str | None = None) -> list[Part]:
+    """` (Israel's position is a claim, per Hamas)`: a gap sentence says which of the positions
+    it is measured from are another side's account, in this round and, for a change of the gap,
+    in the round before (`before_id`). Nothing when there are none or claims are left out."""
+    if not analysis.claims:
+        return []
+    clauses: list[list[Part]] = []
+    for rid, verb, lead in ((round_id, "is", ""), (before_id, "was", "before, ")):
+        for party, told in _claimed(catalog, analysis, rid, demand) if rid else ():
+            clause: list[Part] = [(lead, False)] if lead else []
+            clause += [(party.name, True), (f"'s position {verb} a claim", False)]
+            clauses.append(clause + ([(", per ", False), (told.name, True)] if told is not None else []))
+    if not clauses:
+        return []
+    parts: list[Part] = [(" (", False)]
+    for i, clause in enumerate(clauses):
+        parts += ([("; ", False)] if i else []) + clause
+    return parts + [(")", False)]
+
+
 def round_sentences(catalog: Catalog, analysis: Analysis, index: int) -> list[Sentence]:
     """What changed in round `index` since the round before: positions, then gaps."""
     rnd = catalog.rounds[index]
@@ -381,8 +412,10 @@ def round_sentences(catalog: Catalog, analysis: Analysis, index: int) -> list[Se
             else:
                 continue
             parts = compose(f"The gap on {{what}} {verb}: from {{old}} to {{new}}", **values)
+            parts += _resting_on_claims(catalog, analysis, demand, rnd.id, before.id)
         elif gap.distance is not None and old.distance is None and gap.agreement is not None:
             parts = compose("Both sides now have a position on {what}: the gap is {new}", **values)
+            parts += _resting_on_claims(catalog, analysis, demand, rnd.id)
         else:
             continue
         out.append(Sentence(tuple(full_stop(parts))))
