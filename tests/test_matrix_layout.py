@@ -172,6 +172,27 @@ async def test_widen_and_narrow_the_selected_column_and_it_is_remembered():
         assert matrix.column_width("beta") == before + 4
 
 
+async def test_held_plus_writes_the_prefs_file_once_after_the_presses(monkeypatch):
+    from negotrack.tui import prefs
+
+    writes: list[dict] = []
+    real = prefs._write
+    monkeypatch.setattr(prefs, "_write", lambda data: (writes.append(data), real(data)))
+    path = DATA / "dash.yaml"
+    app = NegotrackApp(str(path), history=False, watch=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app, matrix = await opened(path, pilot)
+        matrix.focus()
+        matrix.select("truce", "beta")
+        before = matrix.column_width("beta")
+        await pilot.press(*["plus"] * 6)
+        assert matrix.column_width("beta") == before + 24 and writes == []
+        await until(pilot, lambda: len(writes) == 1)
+        await pilot.press("minus")
+    # the last press is written as the app closes, once
+    assert len(writes) == 2 and prefs.load_widths(str(path)) == (("beta", before + 20),)
+
+
 async def test_zoom_shows_the_whole_position_and_claims_can_be_hidden():
     from negotrack.tui.screens.zoom import ZoomScreen
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from textual.widgets import Input
 
 from . import prefs
+
+#: seconds after the last `+` or `-` before the widths are written to the prefs file
+WIDTHS_SAVE_DELAY = 0.5
 from .state import WIDTH_STEP, ViewState
 from .view import next_change
 from .widgets.matrix import Matrix
@@ -160,8 +163,18 @@ class Actions:
         if key is None or width is None:
             return
         self.state = self.state.resize(key, width, direction * WIDTH_STEP)
-        prefs.save_widths(self.path, self.state.widths)
+        # written once the presses stop (and on quitting), not once per press
+        if self._widths_timer is not None:
+            self._widths_timer.stop()
+        self._widths_timer = self.set_timer(WIDTHS_SAVE_DELAY, self.save_widths)
         self.refresh_view()
+
+    def save_widths(self) -> None:
+        """Remember the chosen column widths for this catalog (prefs.py)."""
+        if self._widths_timer is not None:
+            self._widths_timer.stop()
+            self._widths_timer = None
+            prefs.save_widths(self.path, self.state.widths)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

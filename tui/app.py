@@ -160,6 +160,8 @@ class NegotrackApp(Actions, Loading, Showing, App[int]):
         self._seen_at: str | None = None
         self._save_timer: Timer | None = None
         self._prefetch_timer: Timer | None = None
+        #: pending write of the column widths (`+`/`-`), flushed on quitting
+        self._widths_timer: Timer | None = None
         self._first_state: ViewState | None = None
         #: set once the first frame with data is out (the whole analysis waits for it)
         self._first_frame = threading.Event()
@@ -257,6 +259,7 @@ class NegotrackApp(Actions, Loading, Showing, App[int]):
 
     def on_unmount(self) -> None:
         self._first_frame.set()  # a worker waiting for a first frame that will not come stops waiting
+        self.save_widths()
         if self.session is not None:
             selection = self.selection
             try:
