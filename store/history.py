@@ -11,6 +11,12 @@ in one database per catalog:
 - table `state`: where the user left the dashboard (`ViewState`) and which version they saw.
 - table `meta`: the schema version and the catalog the database was made for.
 
+Beside the database, the folder `<db>.latest/` caches the last version recorded, split by round
+(`history_latest`): a new process's first `record` (and `changes_since` the last version) then
+reads only the rounds that changed instead of rebuilding that version from its blob and deltas.
+It is only a cache, checked against the database and its own digests whenever it is read; when
+it cannot be trusted the version is rebuilt as before.
+
 `History.open` never raises for a bad database: an unreadable one is moved aside and a fresh
 one started, with a warning to show once. Every method is safe to call from one worker thread
 at a time (a lock serializes them); every write happens under a lock file, after re-reading
@@ -26,10 +32,11 @@ from typing import Any, Callable
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from .changes import Change, doc_changes, doc_changes_by_round, position_key
+from .changes import Change, doc_changes, position_key
 from .history_cells import CellIndex
+from .history_latest import CacheMiss, LatestCache, split_changes, split_of
 from .history_places import ENV_DB, Known, OnDisk, Place, locate, moved_here, same_catalog
-from .history_rounds import RoundCache, Version
+from .history_rounds import RoundCache, RoundEntry, Version
 from .history_versions import Versions
 from .history_rows import (
     SCHEMA, CellVersion, HistoryError, SnapshotInfo, ViewState, catalog_to_hash, changes_to_delta, changes_to_summary,
@@ -91,6 +98,8 @@ class History:
             self._db = TinyDB(storage=MemoryJSONStorage)
             self._lock = NoLock()
             self._blobs = MemoryBlobStore()
+        #: the latest version as `record` left it, for the first record of a new process
+        self._latest = LatestCache(db_path + ".latest", self.catalog_path) if persistent else None
         self._storage = self._db.storage
         self._snapshots = self._db.table("snapshots", cache_size=0)
         self._state = self._db.table("state", cache_size=0)
@@ -98,7 +107,7 @@ class History:
         #: rebuilds versions from full documents and deltas, keeping the last few in memory
         self._versions = Versions(self._blobs)
         #: per round id, what the round meant the last time a catalog was turned into a document
-        self._rounds = RoundCache()
+        self._rounds = RoundCache(seed=self._seed if persistent else None, keep_data=persistent)
         self._cells = CellIndex()
 
     # -- opening -----------------------------------------------------------------------------
@@ -133,6 +142,8 @@ class History:
             with history._lock:
                 remove_stale_temps(path)
                 history._blobs.remove_stale_temps()
+                if history._latest is not None:
+                    history._latest.remove_stale_temps()
                 try:
                     tables = history._storage.read()  # checked by check_tables
                 except StorageError as exc:
@@ -163,7 +174,7 @@ class History:
         with self._mutex:
             if self._rows() or self.place is None:
                 return []
-            return moved_here(self.place, self.catalog_path or "", self._doc_and_hash(catalog)[1])
+            return moved_here(self.place, self.catalog_path or "", self._version_of(catalog).hash)
 
     def __enter__(self) -> "History":
         return self
@@ -208,14 +219,74 @@ class History:
     def _version_of(self, catalog: Catalog) -> Version:
         return self._rounds.version_of(catalog)
 
-    def _doc_and_hash(self, catalog: Catalog) -> tuple[dict[str, Any], str]:
-        version = self._version_of(catalog)
-        return version.doc, version.hash
+    def _seed(self) -> dict[str, RoundEntry] | None:
+        """The round entries of the last snapshot, from the cache an earlier process left (see
+        `history_latest`); None when it is not that snapshot's or cannot be trusted."""
+        if self._latest is None:
+            return None
+        try:
+            rows = self._rows()
+        except HistoryError:
+            return None
+        return self._latest.seed((int(rows[-1].doc_id), rows[-1]["hash"]) if rows else None)
+
+    def _split_changes(self, rows: list[Document], version: Version, *, locked: bool) -> list[Change] | None:
+        """What changed from the last snapshot in `rows` to `version`, reading only the rounds
+        whose digests differ, when that snapshot is at hand round by round (recorded by this
+        process, or in the cache); None otherwise. `locked`: the database lock is held (a damaged
+        cache file found is removed, so the next write makes it again), and this is for a record:
+        the cache is used only while the blobs that snapshot is rebuilt from are all there, so
+        that a history whose blobs were lost starts a new full chain as it did without a cache."""
+        new = split_of(version)
+        if new is None or not rows:
+            return None
+        key = (int(rows[-1].doc_id), rows[-1]["hash"])
+        try:
+            kept = self._versions.split(key)
+            if kept is not None:
+                old = split_of(kept)
+            elif self._latest is not None and (not locked or self._chain_present(rows)):
+                old = self._latest.split(key)
+            else:
+                old = None
+            return None if old is None else split_changes(old, new)
+        except CacheMiss as exc:
+            if locked and self._latest is not None:
+                self._latest.discard(exc.digest)
+            return None
+
+    def _chain_present(self, rows: list[Document]) -> bool:
+        """Whether the blobs the last snapshot is rebuilt from (the nearest full document and any
+        delta blobs after it) are there with their sizes: a stat each, no read. Bytes damaged in
+        place are found when a version is rebuilt, as before."""
+        def present(name: str, size: Any) -> bool:
+            try:
+                return os.stat(os.path.join(self._blobs.folder, name)).st_size == size
+            except (OSError, ValueError):
+                return False
+
+        for row in reversed(rows):
+            if row.get("full") is not None and present(row["full"], row.get("full_bytes")):
+                return True
+            if row.get("delta") is None and (row.get("delta_blob") is None or not present(row["delta_blob"], row.get("delta_bytes"))):
+                return False
+        return False
+
+    def _cache_latest(self, snapshot_id: int, version: Version) -> None:
+        """Leave `version`, recorded as `snapshot_id`, in the cache for the next process (call
+        with the lock held). A cache that cannot be written is no error: the next process takes
+        the slow path."""
+        if self._latest is None:
+            return
+        try:
+            self._latest.write(snapshot_id, version)
+        except (OSError, LookupError):
+            pass
 
     def content_hash(self, catalog: Catalog) -> str:
         """The content hash of `catalog` (what ViewState.seen_hash should hold)."""
         with self._mutex:
-            return self._doc_and_hash(catalog)[1]
+            return self._version_of(catalog).hash
 
     def snapshots(self) -> list[SnapshotInfo]:
         """Every snapshot, oldest first."""
@@ -285,31 +356,28 @@ class History:
                                "run the command again and this catalog gets a database of its own")
 
     def _record_locked(self, version: Version) -> SnapshotInfo | None:
-        doc, digest = version.doc, version.hash
+        digest = version.hash
         rows = self._rows()
         last = rows[-1] if rows else None
         if last is not None and last["hash"] == digest:
+            self._cache_latest(int(last.doc_id), version)
             return None
-        prev: dict[str, Any] | None = None
-        prev_rounds: dict[str, dict[str, Any]] | None = None
+        changes: list[Change] | None = None
         if last is not None:
-            try:
-                prev = self._versions.doc_at(rows, len(rows) - 1)
-                prev_rounds = self._versions.rounds_of((int(last.doc_id), last["hash"]))
-            except HistoryError as exc:
-                self._warnings.append(f"{exc}; recording a full snapshot instead")
+            changes = self._split_changes(rows, version, locked=True)
+            if changes is None:  # the last version is not at hand round by round: rebuild it
+                try:
+                    changes = doc_changes(self._versions.doc_at(rows, len(rows) - 1), version.doc)
+                except HistoryError as exc:
+                    self._warnings.append(f"{exc}; recording a full snapshot instead")
         row: dict[str, Any] = {"taken_at": utc_now(), "hash": digest}
-        if prev is None:
+        if changes is None:
+            doc = version.doc
             count, _ = changes_to_summary(doc_changes({}, doc))
             summary = doc_to_first_summary(doc) if last is None else "full snapshot (the previous one could not be read)"
             full, full_bytes = self._blobs.put(doc)
             row.update(changes=count, summary=summary, delta=None, delta_bytes=0, full=full, full_bytes=full_bytes)
         else:
-            if prev_rounds is not None and version.rounds is not None:
-                # Both built round by round here: only rounds that changed are compared.
-                changes = doc_changes_by_round(prev, doc, prev_rounds, version.rounds)
-            else:
-                changes = doc_changes(prev, doc)
             count, summary = changes_to_summary(changes)
             delta = changes_to_delta(changes)
             delta_bytes = len(dumps(delta))
@@ -317,10 +385,11 @@ class History:
             if delta_bytes > INLINE_DELTA_BYTES:
                 row["delta"], row["delta_blob"] = None, self._blobs.put(delta)[0]
             if self._needs_checkpoint(rows, delta_bytes):
-                row["full"], row["full_bytes"] = self._blobs.put(doc)
+                row["full"], row["full_bytes"] = self._blobs.put(version.doc)
         new_id = int(last.doc_id) + 1 if last is not None else 1
         self._snapshots.insert(Document(row, doc_id=new_id))
-        self._versions.remember((new_id, digest), doc, version.rounds)
+        self._versions.remember((new_id, digest), version if version.entries is not None else version.doc)
+        self._cache_latest(new_id, version)  # after the row: a crash in between leaves a stale cache, ignored
         return row_to_snapshot_info(Document(row, doc_id=new_id))
 
     def _needs_checkpoint(self, rows: list[Document], delta_bytes: int) -> bool:
@@ -344,19 +413,23 @@ class History:
         if seen_hash is None:
             return []
         with self._mutex:
-            doc, digest = self._doc_and_hash(catalog)
-            if digest == seen_hash:
+            version = self._version_of(catalog)
+            if version.hash == seen_hash:
                 return []
             rows = self._rows()
             index = next((i for i in range(len(rows) - 1, -1, -1) if rows[i]["hash"] == seen_hash), None)
             if index is None:
                 return []
+            if index == len(rows) - 1:  # the usual case: the user saw the last version
+                changes = self._split_changes(rows, version, locked=False)
+                if changes is not None:
+                    return changes
             try:
                 old = self._versions.doc_at(rows, index)
             except HistoryError as exc:
                 self._warnings.append(str(exc))
                 return []
-            return doc_changes(old, doc)
+            return doc_changes(old, version.doc)
 
     def cell_history(self, round_id: str, party_id: str, demand_id: str) -> list[CellVersion]:
         """Each version of one position: one entry per snapshot where it appeared, changed or

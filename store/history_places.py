@@ -22,6 +22,7 @@ from typing import Any
 import platformdirs
 
 from .catalog import parse_catalog
+from .history_latest import remove_cache
 from .model import Catalog
 from .problems import Problem
 from .storage import FileLock, atomic_write, dumps, fsync_dir
@@ -266,10 +267,11 @@ def _link_blobs(source: str, target: str) -> None:
 
 
 def _remove_database(db_path: str) -> None:
-    """Remove a database that now lives elsewhere: its file and blobs (its lock file stays,
-    since another process may hold it)."""
+    """Remove a database that now lives elsewhere: its file, its cache of the latest version and
+    its blobs (its lock file stays, since another process may hold it)."""
     os.unlink(db_path)
     fsync_dir(os.path.dirname(db_path))
+    remove_cache(db_path + ".latest")
     blobs = db_path + ".blobs"
     try:
         names = os.listdir(blobs)

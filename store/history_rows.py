@@ -72,12 +72,13 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _canonical(value: Any) -> bytes:
+def canonical(value: Any) -> bytes:
+    """The canonical JSON of `value` (sorted keys, no spaces, ASCII): what content hashes hash."""
     return json.dumps(value, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def sha256_of(value: Any) -> str:
-    return hashlib.sha256(_canonical(value)).hexdigest()
+    return hashlib.sha256(canonical(value)).hexdigest()
 
 
 def hash_of(head: dict[str, Any], round_digests: dict[str, str]) -> str:

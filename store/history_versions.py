@@ -11,6 +11,7 @@ from typing import Any
 from tinydb.table import Document
 
 from .changes import apply_changes
+from .history_rounds import Version
 from .history_rows import HistoryError, delta_to_changes
 from .storage import BlobStore, StorageError
 
@@ -21,29 +22,25 @@ DOC_CACHE_SIZE = 3
 class Versions:
     def __init__(self, blobs: BlobStore) -> None:
         self._blobs = blobs
-        self._docs: OrderedDict[tuple[int, str], dict[str, Any]] = OrderedDict()
-        #: for cached documents that were built round by round: their split by round
-        self._rounds: dict[tuple[int, str], dict[str, dict[str, Any]]] = {}
+        #: a document, or a Version recorded here (round by round; its document is put
+        #: together only when asked for)
+        self._docs: OrderedDict[tuple[int, str], dict[str, Any] | Version] = OrderedDict()
 
     def clear(self) -> None:
         self._docs.clear()
-        self._rounds.clear()
 
-    def rounds_of(self, key: tuple[int, str]) -> dict[str, dict[str, Any]] | None:
-        """The split by round of the cached document of snapshot `key` (id, hash), if it has one."""
-        return self._rounds.get(key)
+    def split(self, key: tuple[int, str]) -> Version | None:
+        """The cached Version of snapshot `key` (id, hash), if it was recorded round by round here."""
+        value = self._docs.get(key)
+        return value if isinstance(value, Version) and value.entries is not None else None
 
-    def remember(self, key: tuple[int, str], doc: dict[str, Any],
-                 rounds: dict[str, dict[str, Any]] | None = None) -> None:
-        if rounds is not None:
-            self._rounds[key] = rounds
-        elif self._docs.get(key) is not doc:  # another document: its old split does not apply
-            self._rounds.pop(key, None)
+    def remember(self, key: tuple[int, str], doc: dict[str, Any] | Version) -> None:
+        if isinstance(doc, Version):
+            doc = doc.detached()  # the catalog it was made from is not kept alive for it
         self._docs[key] = doc
         self._docs.move_to_end(key)
         while len(self._docs) > DOC_CACHE_SIZE:
-            gone, _ = self._docs.popitem(last=False)
-            self._rounds.pop(gone, None)
+            self._docs.popitem(last=False)
 
     def row_delta(self, row: Document) -> list[dict[str, Any]]:
         if row.get("delta") is not None:
@@ -67,7 +64,8 @@ class Versions:
             row = rows[start]
             key = (int(row.doc_id), row["hash"])
             if key in self._docs:
-                base = self._docs[key]
+                cached = self._docs[key]
+                base = cached.doc if isinstance(cached, Version) else cached
                 self._docs.move_to_end(key)
                 break
             if row.get("full") is not None:
@@ -89,6 +87,8 @@ class Versions:
             delta.extend(self.row_delta(row))
         # Replaying all deltas at once is the same as one by one (each change sets or removes a
         # key; the final order lists decide the order), and copies the document only once.
+        if not delta and start == index and (int(rows[index].doc_id), rows[index]["hash"]) in self._docs:
+            return base  # cached already (perhaps as a Version: kept as one)
         doc = apply_changes(base, delta_to_changes(delta)) if delta else base
         self.remember((int(rows[index].doc_id), rows[index]["hash"]), doc)
         return doc
