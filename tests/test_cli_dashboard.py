@@ -70,3 +70,15 @@ def test_an_unexpected_error_ends_in_one_sentence_and_a_crash_log(tmp_path):
     assert "negotrack stopped on an unexpected error: RuntimeError: planted bug" in shown
     log = tmp_path / "state" / "negotrack" / "crash.log"
     assert "Traceback" in log.read_text() and "planted bug" in log.read_text()
+
+
+async def test_a_failing_read_becomes_a_notification_and_the_app_keeps_running(monkeypatch):
+    def broken(path):
+        raise RuntimeError("the disk said no")
+
+    monkeypatch.setattr("negotrack.tui.loading.read_catalog", broken)
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    async with app.run_test() as pilot:
+        await until(pilot, lambda: any("the disk said no" in str(n.message) for n in app._notifications))
+        await pilot.press("question_mark", "escape")
+        assert app.is_running and app.analysis is None

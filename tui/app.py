@@ -35,7 +35,7 @@ from negotrack.store.problems import Problem
 
 from . import prefs
 from .actions import Actions, Selection
-from .loading import Loading, start_reading
+from .loading import Loading
 from .showing import Showing
 from .crash import crash_report
 from .present import legend
@@ -165,8 +165,6 @@ class NegotrackApp(Actions, Loading, Showing, App[int]):
         self._first_state: ViewState | None = None
         #: set once the first frame with data is out (the whole analysis waits for it)
         self._first_frame = threading.Event()
-        # the file is read from now on, while Textual starts and draws the first frame
-        self._early_read = start_reading(self.path)
         #: None: the detail pane follows the window's width; True/False: the user chose (`d`)
         self.detail_wanted: bool | None = None
         #: set once the history has recorded the first load (tests and benchmarks wait on it)
@@ -216,8 +214,9 @@ class NegotrackApp(Actions, Loading, Showing, App[int]):
     def on_mount(self) -> None:
         self.title = f"negotrack — {Path(self.path).name}"
         self.query_one(RoundHeader).loading(self.path)
-        # the file is being read since __init__ (start_reading); the first reload takes what was
-        # read once the first frame is out, and analyses the shown round first
+        # read once the first frame is out: started earlier (even as the app is made), the
+        # reading thread and the screen's start-up take turns on the GIL, and the first frame
+        # comes later with no gain for the filled one (measured at M, BENCHMARKS.md)
         self.call_after_refresh(self.reload)
         if self.watch_enabled:
             self.watch_catalog()
