@@ -41,7 +41,7 @@ from .accounts import AccountRules
 from .model import ROLES, ROUND_STATUSES, STATUSES, Catalog, Demand, Party, Position, Report, Round, Source, Value
 from .nodes import _DATE, ID
 from .rounds import DISPUTED_KEYS, POSITION_KEYS, ROUND_KEYS
-from .yamlread import FALSE, NULLS, TRUE, CatalogLoader, number_of
+from .yamlread import FALSE, NULLS, TRUE, CatalogLoader, TextPieces, number_of, pause_point
 
 #: the same as catalog.TOP_KEYS and FORMAT_VERSION (catalog imports this module)
 TOP_KEYS = frozenset(("format", "title", "description", "parties", "demands", "sources", "rounds"))
@@ -51,6 +51,9 @@ _PARTY_KEYS, _DEMAND_KEYS, _SOURCE_KEYS = frozenset(PARTY_KEYS), frozenset(DEMAN
 _ROUND_KEYS, _POSITION_KEYS, _DISPUTED_KEYS = frozenset(ROUND_KEYS), frozenset(POSITION_KEYS), frozenset(DISPUTED_KEYS)
 #: the deepest value read whole: a long-form position > disputed > a report > its sources > an id
 _MAX_VALUE_DEPTH = 5
+#: texts longer than this (characters) are handed to libyaml in pieces (`TextPieces`: no long
+#: encoding that keeps the GIL from the UI thread; about 5 % slower, so not for every file)
+PIECES_ABOVE = 1 << 22
 
 
 def _slot_constructor(cls):  # noqa: ANN001, ANN202
@@ -83,7 +86,7 @@ def read_valid(text: str, file: str, digests: bool = True) -> Catalog | None:
     `digests`: give each round its text digest (as the reference does when the loader's marks
     count characters).
     """
-    loader = CatalogLoader(text)
+    loader = CatalogLoader(TextPieces(text) if len(text) > PIECES_ABOVE else text)
     try:
         return _EventReader(loader.get_event, file, text if digests else "").catalog()
     except (_Unusual, yaml.YAMLError):
@@ -364,7 +367,10 @@ class _EventReader(AccountRules):
         out: list[Round] = []
         seen: set[str] = set()
         previous: dt.date | None = None
+        pause = pause_point()  # the reading thread steps aside for a busy UI (yamlread.pausing)
         while type(item := next_event()) is not SequenceEndEvent:
+            if pause is not None:
+                pause()
             if type(item) is not MappingStartEvent or not _untagged(item):
                 raise _Unusual
             e: dict[str, object] = {}

@@ -7,13 +7,14 @@ scalars are interpreted by the model builder with YAML 1.2 core rules (only
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import gc
 import math
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -95,16 +96,49 @@ def paused_gc() -> Iterator[None]:
                 gc.enable()
 
 
+_thread = threading.local()
+
+
+@contextlib.contextmanager
+def pausing(pause: Callable[[], None]) -> Iterator[None]:
+    """Have this thread call `pause()` now and then while it reads or analyses a catalog: between
+    the pieces of a big file's decoding, before each round read from the events, before each
+    round analysed. The dashboard's reading thread steps aside there while the UI thread is
+    busy (tui/loading.py): both threads share one interpreter lock, so a key would otherwise be
+    handled at half speed, or wait for long stretches of reading."""
+    before = getattr(_thread, "pause", None)
+    _thread.pause = pause
+    try:
+        yield
+    finally:
+        _thread.pause = before
+
+
+def pause_point() -> Callable[[], None] | None:
+    """The `pausing` callback of this thread, if any."""
+    return getattr(_thread, "pause", None)
+
+
 @dataclass(frozen=True, slots=True)
 class Composed:
     root: Node | None
     problems: list[Problem]
 
 
+#: Bytes decoded at a time in a big file. Decoding is one C call that keeps the GIL (136 ms for
+#: the 68 MB of the XL benchmark catalog), so a reading thread would stop the UI thread that
+#: long; pieces of 4 MiB take about 10 ms each (and the text is then joined, 70 ms at XL).
+DECODE_PIECE = 1 << 22
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """UTF-8 (with or without BOM) to text, or a problem at the first bad byte."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if len(data) > 2 * DECODE_PIECE:
+        text = _decode_in_pieces(data)
+        if text is not None:
+            return text, []
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -121,6 +155,43 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
                 "save it as UTF-8 in your editor",
             )
         ]
+
+
+def _decode_in_pieces(data: bytes) -> str | None:
+    """`data.decode("utf-8")` DECODE_PIECE bytes at a time (a character cut in two is carried
+    into the next piece), or None when it is not UTF-8: the whole decoding then says where."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    pause = pause_point()
+    pieces = []
+    try:
+        for i in range(0, len(data), DECODE_PIECE):
+            if pause is not None:
+                pause()
+            pieces.append(decoder.decode(data[i:i + DECODE_PIECE]))
+        pieces.append(decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        return None
+    return "".join(pieces)
+
+
+class TextPieces:
+    """A text handed to libyaml a piece at a time, as a file would be (`CParser(stream)` calls
+    `read(size)` for each buffer it fills). Given the text itself, CParser encodes all of it to
+    UTF-8 in one C call that keeps the GIL (80 ms at XL); this way each call encodes at most
+    `size` characters. libyaml reads the same characters either way, so events and marks are
+    the same (tests/test_loading_keys.py compares them)."""
+
+    __slots__ = ("text", "at")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.at = 0
+
+    def read(self, size: int = -1) -> str:
+        start = self.at
+        end = len(self.text) if size < 0 else start + size
+        self.at = min(end, len(self.text))
+        return self.text[start:end]
 
 
 #: Characters that may stand on a "flat" line: no bracket, nothing that could open or close a

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,19 +24,81 @@ from textual.worker import Worker, WorkerState
 from negotrack.store.analysis import Analysis, analyze, analyze_round
 from negotrack.store.catalog import read_catalog
 from negotrack.store.text import one_line
-from negotrack.store.yamlread import paused_gc
+from negotrack.store.yamlread import paused_gc, pausing
 
 from .session import Opening
 from .view import Place, change_places
 from .widgets.panels import Banner
 
 if TYPE_CHECKING:
+    from negotrack.store.model import Catalog
+
     from .app import NegotrackApp
 
 #: seconds after new data is installed before the heap is tidied (`_freeze_heap`)
 FREEZE_DELAY = 0.1
 #: at most this long, the whole analysis waits for the first frame drawn from one round's
 FIRST_FRAME_WAIT = 2.0
+#: The first frame is drawn from the shown round's analysis alone only up to this many cells
+#: (rounds x demands x parties; L has 48,000): until the whole analysis arrives, a key that
+#: shows another round or a cell's history computes it on the UI thread (54 ms at M, 0.4 s at L,
+#: 4-10 s at XL's 600,000 cells, with no key handled meanwhile). Above it the worker analyses
+#: every round before anything is shown, and keys wait for nothing.
+FIRST_ROUND_CELLS = 100_000
+#: `_freeze_heap` unfreezes and collects everything only for catalogs up to this many cells:
+#: it walks every object on the UI thread, about 0.6 us each (L's catalog and analysis are
+#: 256,000 objects, 0.15 s; XL's 3 million, 1.7 s); above, it collects and freezes what is not
+#: frozen yet, which takes milliseconds. (`gc.get_freeze_count()` would walk them too.)
+THOROUGH_FREEZE_CELLS = 100_000
+#: at each pause point (a round read or analysed, a piece of a big file decoded: a few ms of
+#: work at XL), the reading thread waits while the UI thread is busy, at most this long, so
+#: that the load goes on (at no less than about a tenth of its speed) under a stream of keys
+MAX_STEP_ASIDE = 0.05
+
+
+#: where an event loop waits for something to do: the selector loops' select (Linux, macOS), the
+#: proactor's poll (Windows)
+_WAITS = {("selectors.py", "select"), ("windows_events.py", "_poll")}
+
+
+def _ui_idle(frame) -> bool:  # noqa: ANN001 - a frame
+    """True when the UI thread waits in its event loop (for a key, a timer, a message from a
+    thread): it holds no GIL and wants none."""
+    code = frame.f_code
+    return (code.co_filename.rpartition("/")[2].rpartition("\\")[2], code.co_name) in _WAITS
+
+
+def step_aside_for(ui_thread: int | None) -> Callable[[], None]:
+    """The reading thread's pause (store.yamlread.pausing): while the UI thread is busy, sleep a
+    millisecond at a time, up to MAX_STEP_ASIDE, so that it has the interpreter to itself. With
+    both threads running, each would get half of it, and a key's work would take twice as long.
+
+    Busy: neither waiting in its event loop nor blocked elsewhere. A thread that ran not one
+    bytecode while this one slept (the same frame at the same instruction) is blocked (an
+    event loop this does not know, a lock), not busy: the reader goes on."""
+    frames = sys._current_frames
+
+    def pause() -> None:
+        if ui_thread is None:
+            return
+        deadline, last = 0.0, None
+        while (frame := frames().get(ui_thread)) is not None and not _ui_idle(frame):
+            where = (frame, frame.f_lasti)
+            if where == last:
+                return
+            last = where
+            now = time.perf_counter()
+            if not deadline:
+                deadline = now + MAX_STEP_ASIDE
+            elif now > deadline:
+                return
+            time.sleep(0.001)
+
+    return pause
+
+
+def _cells(catalog: Catalog) -> int:
+    return len(catalog.rounds) * len(catalog.demands) * len(catalog.parties)
 
 
 def _stamp(path: str) -> tuple[int, int] | None:
@@ -52,11 +117,12 @@ def start_reading(path: str) -> Future:
     the filled matrix comes sooner than when the reading waited for the first frame.
     """
     future: Future = Future()
+    pause = step_aside_for(threading.get_ident())  # made on the UI thread, with the app
 
     def read() -> None:
         try:
             stamp = _stamp(path)
-            with paused_gc():
+            with pausing(pause), paused_gc():
                 future.set_result((stamp, read_catalog(path)))
         except BaseException as exc:  # noqa: BLE001 - handed to the worker, which reports it
             future.set_exception(exc)
@@ -87,10 +153,14 @@ class Loading:
         # no cycles, and each collection on the way walked everything built so far (at M,
         # this worker took 207 ms with it running, 158 ms without).
         early, self._early_read = self._early_read, None
+        with pausing(step_aside_for(getattr(self, "_thread_id", None))):
+            self._reload(early)
+
+    def _reload(self, early: Future | None) -> None:
         with paused_gc():
             catalog, problems, data = take_early(early, self.path) or read_catalog(self.path)
             analysis = first = None
-            if catalog is not None and catalog.rounds and self.analysis is None:
+            if catalog is not None and catalog.rounds and self.analysis is None and _cells(catalog) <= FIRST_ROUND_CELLS:
                 # the first load: the shown round at once (5 ms at M, 23 at L), the whole
                 # analysis (54 and 410 ms) once that frame is out
                 first = analyze_round(catalog, self.state.round_index(catalog))
@@ -127,8 +197,10 @@ class Loading:
 
     @work(thread=True, exclusive=True, group="unclaimed", exit_on_error=False)
     def analyse_without_claims(self, analysis: Analysis) -> None:
-        unclaimed = analyze(analysis.catalog, claims=False)
-        self.post_message(self.Unclaimed(unclaimed, change_places(unclaimed)))
+        with pausing(step_aside_for(getattr(self, "_thread_id", None))):
+            unclaimed = analyze(analysis.catalog, claims=False)
+            changes = change_places(unclaimed)
+        self.post_message(self.Unclaimed(unclaimed, changes))
 
     @work(exclusive=True, group="watch", exit_on_error=False)
     async def watch_catalog(self) -> None:
@@ -197,15 +269,19 @@ class Loading:
             self.refresh_view()
             self._update_detail()
 
-    @staticmethod
-    def _freeze_heap() -> None:
+    def _freeze_heap(self) -> None:
         """Keep the cyclic collector from walking the catalog and its analysis, which live
         until the next reload and hold no cycles, on every full collection while the user
         browses (measured at L: round-switch p95 down about 40%). The loader freezes what
         it built at once, so no automatic collection walks it while it is put on screen; this
         runs after that frame and unfreezes first, so that what was frozen earlier (the last
-        catalog, garbage) can be collected: 30-100 ms at 100 rounds the user does not wait for."""
-        gc.unfreeze()
+        catalog, garbage) can be collected: 30-100 ms at 100 rounds the user does not wait for,
+        but seconds at XL, where what was frozen stays so (THOROUGH_FREEZE_CELLS): the last
+        catalog is freed by reference counting all the same, only cyclic garbage frozen with
+        it (the UI's, made while the collector was paused for the reading) is kept."""
+        catalog = self.catalog
+        if catalog is None or _cells(catalog) <= THOROUGH_FREEZE_CELLS:
+            gc.unfreeze()
         gc.collect()
         gc.freeze()
 
