@@ -1,11 +1,13 @@
 """A deterministic, seeded, valid synthetic catalog for the benchmarks.
 
-    python bench/generate.py S|M|L|ROUNDSxDEMANDSxPARTIES [-o OUT] [--seed N]
+    python bench/generate.py S|M|L|XL|ROUNDSxDEMANDSxPARTIES [-o OUT] [--seed N]
 
 or, from Python, `bench.generate.generate(size, seed=0) -> str`.
 
 Sizes (rounds x demands x parties): S = 20 x 10 x 3, M = 100 x 25 x 4, L = 200 x 40 x 6
-(about 48,000 positions). Every party states nearly every demand in every round (about 3 %
+(about 48,000 positions), XL = 1,000 x 60 x 10 (about 590,000 positions; issue 13's "keys
+answered while it loads"). Sizes with at most 6 parties use only the first 6 of PARTIES, so
+their text did not change when XL's four were added. Every party states nearly every demand in every round (about 3 %
 of cells are left out after the first round, so carried-over positions occur), with a mix
 of short forms (a stance, a number, a `[low, high]` range) and long forms (status, note,
 quote, sources, disputed reports, now and then `withdrawn: true`); scale, numeric and
@@ -30,6 +32,7 @@ SIZES: dict[str, tuple[int, int, int]] = {
     "S": (20, 10, 3),
     "M": (100, 25, 4),
     "L": (200, 40, 6),
+    "XL": (1000, 60, 10),
 }
 
 #: (id, name, role) in column order; the first n are used
@@ -40,6 +43,11 @@ PARTIES = [
     ("gamma", "Gamma Coalition, Région du Sud", "party"),
     ("delta", "Délégation Delta", "party"),
     ("observers", "Observateurs de l’ONU", "observer"),
+    # XL's four (appended: the first six keep S, M and L byte for byte)
+    ("epsilon", "Epsilon Popular Committee for the Return of the Displaced to the Northern Governorates", "party"),
+    ("zeta", "Комитет Зета — Ζήτα", "party"),
+    ("guarantors", "الضامنون الإقليميون (Regional Guarantors — Jordan, Türkiye and the Gulf Cooperation Council)", "mediator"),
+    ("eta", "エータ代表団 Eta", "observer"),
 ]
 
 SCALES = [
@@ -87,13 +95,13 @@ VENUES = ["Paris", "Cairo", "Doha", "Genève", "القاهرة", "الدوحة",
 
 
 def parse_size(size: str) -> tuple[int, int, int]:
-    """`S`, `M`, `L` or `ROUNDSxDEMANDSxPARTIES` (parties at most 6)."""
+    """`S`, `M`, `L`, `XL` or `ROUNDSxDEMANDSxPARTIES` (parties at most len(PARTIES), 10)."""
     if size.upper() in SIZES:
         return SIZES[size.upper()]
     try:
         rounds, demands, parties = (int(x) for x in size.lower().split("x"))
     except ValueError:
-        raise ValueError(f"size {size!r} is not S, M, L or ROUNDSxDEMANDSxPARTIES") from None
+        raise ValueError(f"size {size!r} is not S, M, L, XL or ROUNDSxDEMANDSxPARTIES") from None
     if not (1 <= parties <= len(PARTIES) and rounds >= 1 and demands >= 1):
         raise ValueError(f"size {size!r}: need rounds >= 1, demands >= 1 and 1..{len(PARTIES)} parties")
     return rounds, demands, parties
@@ -302,7 +310,7 @@ def generate(size: str, seed: int = 0) -> str:
 
 def main(argv: list[str] | None = None, write: Callable[[str], object] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write a synthetic negotrack catalog for the benchmarks.")
-    parser.add_argument("size", help="S, M, L or ROUNDSxDEMANDSxPARTIES")
+    parser.add_argument("size", help="S, M, L, XL or ROUNDSxDEMANDSxPARTIES")
     parser.add_argument("-o", "--output", help="file to write (default: standard output)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """Run the negotrack benchmarks (issues 7 and 13) and compare each against a baseline of the same run.
 
-    python -m bench.run --size S|M|L [--json OUT] [--repeat N] [--all] [--keep DIR]
+    python -m bench.run --size S|M|L|XL [--json OUT] [--repeat N] [--all] [--keep DIR]
 
 Prints a table (metric, median, baseline, ratio, target, ok) and, with --json, writes
 `{"size": ..., "metrics": [{"name", "value", "baseline", "ratio", "target", "ok", ...}],
@@ -9,8 +9,8 @@ its target, 1 otherwise (a metric that could not be measured is listed under `sk
 its reason, and does not fail the run).
 
 Every metric is `ratio = value / baseline`, ok when `ratio <= target`. Where the issue sets an
-absolute limit (round switching, reload, idle CPU, history), the baseline is that limit and the
-target ratio is 1. Which metrics apply to which size follows the issue; `--all` measures every
+absolute limit (round switching, reload, idle CPU, history, keys while an XL catalog loads), the
+baseline is that limit and the target ratio is 1. Which metrics apply to which size follows the issue; `--all` measures every
 metric at the given size anyway (those that do not apply are marked `"applies": false` and do
 not count for the exit status), which the smoke test uses to exercise the whole harness at S.
 
@@ -48,8 +48,9 @@ APPLIES: dict[str, set[str]] = {
     "S": {"cold_start"},
     "M": {"load", "cold_start", "reload"},
     "L": {"load", "switch", "history", "memory"},
+    "XL": {"loading"},
 }
-GROUPS = ("load", "memory", "cold_start", "switch", "reload", "history")
+GROUPS = ("load", "memory", "cold_start", "switch", "reload", "history", "loading")
 
 # issue 13's targets (issue 7's were 1.5, 30/60 ms, 1 s, 100 ms and 1.3)
 LOAD_TARGET = 1.2
@@ -65,6 +66,16 @@ IDLE_CPU_SHARE = 0.02
 HISTORY_MS = 50.0
 HISTORY_KB = 20.0
 MEMORY_TARGET = 1.2
+#: XL (issue 13): every key handled within this while the catalog loads
+LOADING_KEY_MS = 100.0
+#: XL: the filled matrix against a minimal DataTable app plus a bare compose of the same file
+LOADING_FILLED_TARGET = 1.3
+#: XL: the dashboard's keys pressed every this many ms while loading (10 a second: at 20 a second
+#: the loaded XL app alone falls behind, its keys then waiting for each other, see BENCHMARKS.md;
+#: one run at that pace is reported for information); the palette's, every this many
+LOADING_INTERVAL_MS = 100
+LOADING_FAST_INTERVAL_MS = 50
+LOADING_PALETTE_INTERVAL_MS = 1000
 
 
 @dataclass
@@ -200,27 +211,31 @@ def bench_memory(path: Path, repeat: int) -> list[Metric]:
 # -- cold start -------------------------------------------------------------------------------
 
 
+def _cold_start_once(args: list[str]) -> float:
+    """bench/coldstart.py ARGS: wall time from starting the process to its line saying the frame
+    is rendered."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([_python(), str(HERE / "coldstart.py"), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        elapsed = time.perf_counter() - t0
+        _, err = proc.communicate(timeout=600)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode != 0 or not line.strip().isdigit() or line.strip() == "0":
+        raise RuntimeError(f"cold start {args[0]} failed ({proc.returncode}): {(err or '').strip()[-800:]}")
+    return elapsed
+
+
+
 def bench_cold_start(path: Path, shape: tuple[int, int, int], repeat: int, filled_counts: bool = True) -> list[Metric]:
     """`filled_counts`: the filled matrix has a target (issue 13 sets it at M); else it is shown as info."""
     _, demands, parties = shape
 
-    def once(args: list[str]) -> float:
-        """Wall time from starting the process to its line saying the frame is rendered."""
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([_python(), str(HERE / "coldstart.py"), *args], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
-        try:
-            line = proc.stdout.readline() if proc.stdout else ""
-            elapsed = time.perf_counter() - t0
-            _, err = proc.communicate(timeout=300)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        if proc.returncode != 0 or not line.strip().isdigit() or line.strip() == "0":
-            raise RuntimeError(f"cold start {args[0]} failed ({proc.returncode}): {(err or '').strip()[-800:]}")
-        return elapsed
-
+    once = _cold_start_once
     first_args = ["negotrack-first", str(path)]
     filled_args = ["negotrack", str(path)]
     base_args = ["datatable", f"{demands}x{parties + 2}"]
@@ -348,6 +363,116 @@ def bench_history(path: Path, repeat: int, workdir: Path) -> list[Metric] | Skip
     ]
 
 
+# -- keys while loading (XL) ----------------------------------------------------------------------
+
+
+def _key_name(key: str) -> str:
+    return {"right_square_bracket": "]", "left_square_bracket": "[", "question_mark": "?"}.get(key, key)
+
+
+def bench_loading(path: Path, shape: tuple[int, int, int], repeat: int,
+                  log: Callable[[str], None] = lambda _: None) -> list[Metric]:
+    """Keys pressed while the dashboard loads the catalog (bench/loading.py, whose docstring
+    defines "handled"), and the time to the filled matrix against the minimal DataTable app run
+    after a bare compose of the same file (bench/coldstart.py, as bench_cold_start)."""
+    runs = max(2, min(repeat, 3))
+    results = [_run_json([str(HERE / "loading.py"), str(path), "--interval", str(LOADING_INTERVAL_MS),
+                          "--tail", "1", "--idle", "2"], 1800) for _ in range(runs)]
+    palette = _run_json([str(HERE / "loading.py"), str(path), "--keys", "palette", "--interval",
+                         str(LOADING_PALETTE_INTERVAL_MS), "--tail", "1", "--idle", "3"], 1800)
+    fast = _run_json([str(HERE / "loading.py"), str(path), "--interval", str(LOADING_FAST_INTERVAL_MS),
+                      "--tail", "1", "--idle", "2"], 1800)
+    for result in (*results, palette, fast):
+        if result["failures"]:
+            raise RuntimeError(f"keys were lost: {result['failures'][:3]}")
+
+    def during(result: dict) -> list[float]:
+        return [k["latency"] * 1000 for k in result["keys"] if k["during"]]
+
+    def idle(result: dict) -> list[float]:
+        return [k["latency"] * 1000 for k in result["keys"] if k["due"] > result["end_of_load"] + 0.5]
+
+    def before_loaded(result: dict, key: dict) -> bool:
+        """Handled before the UI thread took the catalog (the Loaded message) and put it on screen."""
+        return key["due"] + key["latency"] < result["milestones"].get("loaded", result["end_of_load"])
+
+    def reading(result: dict) -> list[float]:
+        return [k["latency"] * 1000 for k in result["keys"] if k["during"] and before_loaded(result, k)]
+
+    def installing(result: dict) -> list[float]:
+        return [k["latency"] * 1000 for k in result["keys"] if k["during"] and not before_loaded(result, k)]
+
+    maxima = [max(during(r)) for r in results]
+    every = [ms for r in results for ms in during(r)]
+    calm = [ms for r in results for ms in idle(r)]
+    palette_during = during(palette)
+    for i, r in enumerate(results):
+        ms = during(r)
+        log(f"  run {i + 1}: {len(ms)} keys during the load (to {r['end_of_load']:.1f} s), median "
+            f"{median(ms):.1f}, p95 {percentile(ms, 95):.1f}, max {max(ms):.1f} ms; matrix filled at "
+            f"{r['milestones']['matrix_filled']:.2f} s")
+    per_key: dict[str, list[float]] = {}
+    for r in results:
+        for k in r["keys"]:
+            if k["during"]:
+                per_key.setdefault(_key_name(k["key"]), []).append(k["latency"] * 1000)
+    for k in palette["keys"]:
+        if k["during"]:
+            per_key.setdefault(f"palette {_key_name(k['key'])}", []).append(k["latency"] * 1000)
+    for name, ms in per_key.items():
+        log(f"  key {name}: n={len(ms)}, median {median(ms):.1f}, p95 {percentile(ms, 95):.1f}, max {max(ms):.1f} ms")
+
+    # the filled matrix: process start to the rendered frame with rows (bench/coldstart.py)
+    _, demands, parties = shape
+    filled_args = ["negotrack", str(path)]
+    read_args = ["datatable-compose", f"{demands}x{parties + 2}", str(path)]
+    filled, read = [], []
+    for i in range(max(1, min(repeat, 2))):
+        order = [(read, read_args), (filled, filled_args)]
+        for samples, args in (order if i % 2 == 0 else order[::-1]):
+            samples.append(_cold_start_once(args))
+
+    metrics = [
+        Metric("loading_key_max", median(maxima), LOADING_KEY_MS, 1.0, "ms",
+               f"the slowest key while the catalog loads (keys every {LOADING_INTERVAL_MS} ms, from a thread, "
+               "as a terminal sends them; median over the runs of each run's slowest; absolute limit as baseline)",
+               samples=maxima),
+        Metric("loading_palette_key_max", max(palette_during), LOADING_KEY_MS, 1.0, "ms",
+               f"the same for the command palette (ctrl+p, then escape, every {LOADING_PALETTE_INTERVAL_MS} ms, "
+               "in a run of their own)", samples=palette_during),
+        Metric("loading_key_worst", max(every), LOADING_KEY_MS, 1.0, "ms",
+               "the slowest key of all the runs (informational)", info=True, samples=every),
+        Metric("loading_key_p95", percentile(every, 95), LOADING_KEY_MS, 1.0, "ms",
+               "95th percentile of every key while loading, all runs (informational)", info=True),
+        Metric("loading_key_median", median(every), LOADING_KEY_MS, 1.0, "ms",
+               "median of the same (informational)", info=True),
+        Metric("loading_key_max_reading", max(ms for r in results for ms in reading(r)), LOADING_KEY_MS, 1.0, "ms",
+               "the slowest key handled while the file was read and analysed, before the UI thread took the "
+               "catalog, all runs (informational)", info=True),
+        Metric("loading_key_max_installing", max((ms for r in results for ms in installing(r)), default=0.0),
+               LOADING_KEY_MS, 1.0, "ms",
+               "the slowest of the other keys of the load: handled after the UI thread took the catalog and "
+               "put it on screen, all runs (informational)", info=True),
+        Metric("loading_key_idle_max", max(calm), LOADING_KEY_MS, 1.0, "ms",
+               "the same keys at the same pace on the loaded app, 2 s after the load (informational: what "
+               "they cost without a load)", info=True, samples=calm),
+        Metric("loading_key_max_fast", max(during(fast)), LOADING_KEY_MS, 1.0, "ms",
+               f"the slowest key while loading with keys every {LOADING_FAST_INTERVAL_MS} ms, one run "
+               f"(informational; the loaded app alone at that pace: {max(idle(fast)):.0f} ms, median "
+               f"{median(idle(fast)):.0f})", info=True, samples=during(fast)),
+    ]
+    for name, ms in per_key.items():
+        metrics.append(Metric(f"loading_key[{name}]_max", max(ms), LOADING_KEY_MS, 1.0, "ms",
+                              f"key {name} while loading: max (p95 {percentile(ms, 95):.1f} ms, n={len(ms)}; "
+                              "informational)", info=True, samples=ms))
+    metrics.append(Metric(
+        "loading_filled", median(filled), median(read), LOADING_FILLED_TARGET, "s",
+        "process start to the first frame with the matrix filled, vs the minimal DataTable app run after a "
+        "bare yaml.compose(CSafeLoader) of the same file in the same process",
+        samples=filled, baseline_samples=read))
+    return metrics
+
+
 # -- driver -------------------------------------------------------------------------------------------
 
 
@@ -372,7 +497,7 @@ def environment() -> dict[str, Any]:
 def run(size: str, repeat: int, every: bool, workdir: Path, log: Callable[[str], None]) -> dict[str, Any]:
     start_env = environment()
     shape = parse_size(size)
-    key = size.upper() if size.upper() in APPLIES else "L"
+    key = size.upper() if size.upper() in APPLIES else "L"  # a custom shape: L's targets
     path = workdir / f"catalog-{size}.yaml"
     path.write_text(generate(size), encoding="utf-8", newline="\n")
     log(f"size {size}: {shape[0]} rounds x {shape[1]} demands x {shape[2]} parties, "
@@ -397,6 +522,8 @@ def run(size: str, repeat: int, every: bool, workdir: Path, log: Callable[[str],
                 result = bench_switch(path, repeat)
             elif group == "reload":
                 result = bench_reload(path, repeat)
+            elif group == "loading":
+                result = bench_loading(path, shape, repeat, log)
             else:
                 result = bench_history(path, repeat, workdir)
         except Exception as exc:  # noqa: BLE001 - report, don't hide: it fails the run
@@ -445,7 +572,7 @@ def table(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", required=True, help="S, M, L or ROUNDSxDEMANDSxPARTIES")
+    parser.add_argument("--size", required=True, help="S, M, L, XL or ROUNDSxDEMANDSxPARTIES")
     parser.add_argument("--json", help="write the results here as JSON")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each measurement (default 5)")
     parser.add_argument("--all", action="store_true", help="also measure the metrics with no target at this size")

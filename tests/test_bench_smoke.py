@@ -37,6 +37,18 @@ def test_generated_catalogs_are_valid_and_deterministic():
     assert generate("S", seed=1) != generate("S")
 
 
+def test_the_xl_shape_has_ten_parties_and_validates():
+    assert SIZES["XL"] == (1000, 60, 10)
+    catalog, problems = parse_catalog(generate("4x6x10"))
+    assert problems == []
+    assert len(catalog.parties) == 10
+    assert {p.role for p in catalog.parties} == {"party", "mediator", "observer"}
+    assert any(len(p.name) > 60 for p in catalog.parties)  # a long name
+    assert any(any("\u0400" <= ch <= "\u04ff" or "\u3040" <= ch <= "\u30ff" for ch in p.name) for p in catalog.parties)
+    # the first six parties are the ones S, M and L always had: their text did not change
+    assert generate("3x2x6") == generate("3x2x6") and "epsilon" not in generate("3x2x6")
+
+
 def test_generated_catalog_has_the_promised_mix():
     text = generate("S")
     catalog, _ = parse_catalog(text)
@@ -84,7 +96,8 @@ def test_benchmark_runs_at_size_s_and_writes_its_json(tmp_path):
         names.add(metric["name"])
     measured_or_skipped = names | {s["name"] for s in report.get("skipped", [])}
     for expected in ("load_validate_analyze", "peak_memory_load_analyze", "cold_start", "round_switch_median",
-                     "round_switch_p95", "reload_after_save", "idle_cpu"):
+                     "round_switch_p95", "reload_after_save", "idle_cpu", "loading_key_max",
+                     "loading_palette_key_max", "loading_filled"):
         assert expected in measured_or_skipped
     assert "history_record" in measured_or_skipped
     # the printed table has a row per metric
@@ -95,7 +108,7 @@ def test_benchmark_runs_at_size_s_and_writes_its_json(tmp_path):
     assert proc.returncode == (0 if all(m["ok"] for m in applicable) else 1)
 
 
-@pytest.mark.parametrize("argv", [["--size", "XL"], []])
+@pytest.mark.parametrize("argv", [["--size", "XXL"], ["--size", "2x2x11"], []])
 def test_runner_refuses_a_bad_size(argv):
     proc = subprocess.run([sys.executable, "-m", "bench.run", *argv], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
