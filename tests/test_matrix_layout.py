@@ -224,3 +224,24 @@ async def test_at_200_columns_every_column_is_in_sight(detail):
         for rid in every_round(app):
             await pilot.pause()
             assert matrix.virtual_size.width <= matrix.scrollable_content_region.width, rid
+
+
+async def test_the_loading_worker_measures_the_columns_and_the_widths_are_every_rounds_widest():
+    """Measuring every position's text for the columns' widths is done once per catalog, by the
+    worker that read it (at 600,000 positions it held the UI thread for ~0.6 s)."""
+    from negotrack.tui.widgets import layout
+    from negotrack.tui.widgets.layout import party_naturals
+
+    path = DATA / "rtl.yaml"
+    app = NegotrackApp(str(path), history=False, watch=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app, matrix = await opened(path, pilot)
+        catalog = app.catalog
+        assert layout._widest[0] is catalog  # measured before the catalog reached the screen
+        expected = {p.id: max((cell_len(pos.shown()) for r in catalog.rounds for (pid, _), pos in r.positions.items()
+                               if pid == p.id), default=0) for p in catalog.parties}
+        assert party_naturals(catalog.demands, catalog.parties, app.analysis) == expected
+        some = catalog.demands[:1]
+        assert party_naturals(some, catalog.parties, app.analysis) == {
+            p.id: max((cell_len(r.positions[(p.id, some[0].id)].shown()) for r in catalog.rounds
+                       if (p.id, some[0].id) in r.positions), default=0) for p in catalog.parties}

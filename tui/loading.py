@@ -10,10 +10,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +26,7 @@ from negotrack.store.yamlread import paused_gc, pausing
 
 from .session import Opening
 from .view import Place, change_places
+from .widgets.layout import widest_positions
 from .widgets.panels import Banner
 
 if TYPE_CHECKING:
@@ -101,50 +100,8 @@ def _cells(catalog: Catalog) -> int:
     return len(catalog.rounds) * len(catalog.demands) * len(catalog.parties)
 
 
-def _stamp(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
-
-
-def start_reading(path: str) -> Future:
-    """Read `path` in a thread of its own, starting now; the first `reload` takes the result
-    (`take_early`).
-
-    The app starts this as it is made, so the file is read while Textual starts the screen:
-    the filled matrix comes sooner than when the reading waited for the first frame.
-    """
-    future: Future = Future()
-    pause = step_aside_for(threading.get_ident())  # made on the UI thread, with the app
-
-    def read() -> None:
-        try:
-            stamp = _stamp(path)
-            with pausing(pause), paused_gc():
-                future.set_result((stamp, read_catalog(path)))
-        except BaseException as exc:  # noqa: BLE001 - handed to the worker, which reports it
-            future.set_exception(exc)
-
-    threading.Thread(target=read, name="negotrack-first-read", daemon=True).start()
-    return future
-
-
-def take_early(future: Future | None, path: str) -> tuple | None:
-    """What `start_reading` read, or None when there is none or the file was saved since it
-    began (before the watcher was there to see the save): then the caller reads it again."""
-    if future is None:
-        return None
-    stamp, result = future.result()
-    return result if stamp is not None and stamp == _stamp(path) else None
-
-
 class Loading:
     """The reload worker, the file watcher, and the handlers of what they post."""
-
-    #: the first reading, started with the app (`start_reading`); taken by the first reload
-    _early_read: Future | None = None
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload(self) -> None:
@@ -152,13 +109,12 @@ class Loading:
         # The collector stays paused from reading to freezing: the catalog and its analysis hold
         # no cycles, and each collection on the way walked everything built so far (at M,
         # this worker took 207 ms with it running, 158 ms without).
-        early, self._early_read = self._early_read, None
         with pausing(step_aside_for(getattr(self, "_thread_id", None))):
-            self._reload(early)
+            self._reload()
 
-    def _reload(self, early: Future | None) -> None:
+    def _reload(self) -> None:
         with paused_gc():
-            catalog, problems, data = take_early(early, self.path) or read_catalog(self.path)
+            catalog, problems, data = read_catalog(self.path)
             analysis = first = None
             if catalog is not None and catalog.rounds and self.analysis is None and _cells(catalog) <= FIRST_ROUND_CELLS:
                 # the first load: the shown round at once (5 ms at M, 23 at L), the whole
@@ -168,6 +124,7 @@ class Loading:
                 analysis = analyze(catalog)
             changes = change_places(analysis) if analysis is not None else []
             if catalog is not None:
+                widest_positions(catalog)  # the columns' widths: measured here, not on the UI thread
                 gc.freeze()  # cheap; the thorough version runs once the data is on screen (_freeze_heap)
         warnings = []
         if catalog is not None and any(s.archive for s in catalog.sources):
