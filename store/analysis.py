@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from .model import Catalog, Demand, Position, Value
-from .yamlread import pause_point
+from .pauses import pause_point
 
 
 class Shift(StrEnum):
@@ -284,7 +284,7 @@ class Analysis:
             start = max(first - 1, 0)
             self._fast_forward(rounds[:start], last, before_withdrawal)
             rounds, shown = rounds[start:first + 1], rounds[first].id
-        pause = pause_point()  # the reading thread steps aside for a busy UI (yamlread.pausing)
+        pause = pause_point()  # the reading thread steps aside for a busy UI (pauses.pausing)
         for rnd in rounds:
             if pause is not None:
                 pause()

@@ -8,13 +8,9 @@ scalars are interpreted by the model builder with YAML 1.2 core rules (only
 from __future__ import annotations
 
 import codecs
-import contextlib
 import functools
-import gc
 import math
 import re
-import threading
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import yaml
@@ -66,57 +62,9 @@ class PureCatalogLoader(yaml.SafeLoader):
     resolve = CatalogLoader.resolve
 
 
-_gc_lock = threading.Lock()
-_gc_pausers = 0
-_gc_was_enabled = False
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a catalog is read and analysed.
-
-    Composing allocates a node (and two marks) for every scalar, and each allocation counts
-    toward the collector's thresholds: a 5 MB catalog triggered full collections over an
-    ever larger tree, which cost more than the parsing itself (1.7-2.6 s against 0.5 s).
-    Nodes, the model and the analysis hold no reference cycles, so reference counting frees
-    them as before; the collector resumes when the last concurrent reader is done.
-    """
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
-
-
-_thread = threading.local()
-
-
-@contextlib.contextmanager
-def pausing(pause: Callable[[], None]) -> Iterator[None]:
-    """Have this thread call `pause()` now and then while it reads or analyses a catalog: between
-    the pieces of a big file's decoding, before each round read from the events, before each
-    round analysed. The dashboard's reading thread steps aside there while the UI thread is
-    busy (tui/loading.py): both threads share one interpreter lock, so a key would otherwise be
-    handled at half speed, or wait for long stretches of reading."""
-    before = getattr(_thread, "pause", None)
-    _thread.pause = pause
-    try:
-        yield
-    finally:
-        _thread.pause = before
-
-
-def pause_point() -> Callable[[], None] | None:
-    """The `pausing` callback of this thread, if any."""
-    return getattr(_thread, "pause", None)
+# the reading thread's helpers live in a module without YAML, which the dashboard and the
+# analysis import before anything is read; named here too, where the readers use them
+from .pauses import pause_point, paused_gc, pausing  # noqa: E402,F401 - re-exported
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,3 +43,17 @@ def test_validate_does_not_load_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_dashboard_module_leaves_the_reader_and_the_history_for_later():
+    """The first frame is drawn before anything is read: importing the app does not import
+    PyYAML, the event reader or the history (TinyDB); the worker imports them after the frame."""
+    later = ("yaml", "negotrack.store.catalog", "negotrack.store.events", "negotrack.store.yamlread",
+             "negotrack.store.history", "tinydb")
+    code = f"import sys, negotrack.tui.app; print([m for m in {later!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    # and `from negotrack.store import load_catalog` still works, importing the reader then
+    code = "from negotrack.store import load_catalog, parse_catalog; import sys; print('yaml' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"

@@ -20,9 +20,8 @@ from textual import work
 from textual.worker import Worker, WorkerState
 
 from negotrack.store.analysis import Analysis, analyze, analyze_round
-from negotrack.store.catalog import read_catalog
 from negotrack.store.text import one_line
-from negotrack.store.yamlread import paused_gc, pausing
+from negotrack.store.pauses import paused_gc, pausing
 
 from .session import Opening
 from .view import Place, change_places
@@ -68,7 +67,7 @@ def _ui_idle(frame) -> bool:  # noqa: ANN001 - a frame
 
 
 def step_aside_for(ui_thread: int | None) -> Callable[[], None]:
-    """The reading thread's pause (store.yamlread.pausing): while the UI thread is busy, sleep a
+    """The reading thread's pause (store.pauses.pausing): while the UI thread is busy, sleep a
     millisecond at a time, up to MAX_STEP_ASIDE, so that it has the interpreter to itself. With
     both threads running, each would get half of it, and a key's work would take twice as long.
 
@@ -98,6 +97,14 @@ def step_aside_for(ui_thread: int | None) -> Callable[[], None]:
 
 def _cells(catalog: Catalog) -> int:
     return len(catalog.rounds) * len(catalog.demands) * len(catalog.parties)
+
+
+def read_catalog(path: str):  # noqa: ANN201 - store.catalog.read_catalog's triple
+    """store.catalog.read_catalog, imported on the first reading: the reader (PyYAML, the event
+    reader) is not imported before the dashboard's first frame, which does not need it."""
+    from negotrack.store.catalog import read_catalog as read
+
+    return read(path)
 
 
 class Loading:
