@@ -39,14 +39,13 @@ import json
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from .changes import Change, doc_changes_by_round
 from .history_rounds import RoundEntry, Version
 from .history_rows import canonical, hash_of, sha256_of
-from .storage import dumps
+from .storage import atomic_write, dumps
 
 #: the layout of `latest.json`; another one is ignored
 FORMAT = 1
@@ -135,17 +134,7 @@ def split_changes(old: Split, new: Split) -> list[Change]:
 def _write(folder: str, name: str, data: bytes) -> None:
     """Replace `folder/name` atomically (temp file + rename), without fsync: a cache file that a
     power cut damages fails its check and is ignored."""
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(temp, os.path.join(folder, name))
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    atomic_write(os.path.join(folder, name), data, durable=False)
 
 
 class LatestCache:

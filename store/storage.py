@@ -74,18 +74,21 @@ def temp_prefix(path: str) -> str:
     return f".{os.path.basename(path)}."
 
 
-def atomic_write(path: str, data: bytes) -> None:
+def atomic_write(path: str, data: bytes, durable: bool = True) -> None:
     """Replace `path` with `data` so that a crash at any moment leaves the old or the new file.
 
     temp file in the same folder -> write -> flush -> fsync -> os.replace -> fsync the folder.
+    Without `durable`, no fsync: for a cache whose files carry their own checks (a power cut may
+    then leave a damaged file, which its reader ignores), as history_latest.py writes.
     """
     folder = os.path.dirname(os.path.abspath(path))
     fd, temp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(temp, path)
     except BaseException:
         try:
@@ -93,7 +96,8 @@ def atomic_write(path: str, data: bytes) -> None:
         except OSError:
             pass
         raise
-    fsync_dir(folder)
+    if durable:
+        fsync_dir(folder)
 
 
 def remove_stale_temps(path: str) -> int:
