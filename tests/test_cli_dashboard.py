@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from negotrack.tui.app import NegotrackApp
 from negotrack.tui.cli import main
 
@@ -38,16 +40,19 @@ def test_console_script_in_a_terminalless_subprocess(tmp_path):
     assert version.returncode == 0 and version.stdout.startswith("negotrack ")
 
 
-async def test_a_failing_worker_becomes_a_notification_and_the_app_keeps_running(monkeypatch):
-    def broken(catalog):
-        raise RuntimeError("analysis exploded")
+@pytest.mark.parametrize("name", ["read_catalog", "analyze"])
+async def test_a_failing_worker_becomes_a_notification_and_the_app_keeps_running(monkeypatch, name):
+    def broken(_):
+        raise RuntimeError(f"{name} exploded")
 
-    monkeypatch.setattr("negotrack.tui.loading.analyze", broken)
+    monkeypatch.setattr(f"negotrack.tui.loading.{name}", broken)
     app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
     async with app.run_test() as pilot:
-        await until(pilot, lambda: any("analysis exploded" in str(n.message) for n in app._notifications))
+        await until(pilot, lambda: any(f"{name} exploded" in str(n.message) for n in app._notifications))
         await pilot.press("right_square_bracket", "t", "question_mark", "escape")
         assert app.is_running
+        if name == "read_catalog":
+            assert app.analysis is None
 
 
 def test_an_unexpected_error_ends_in_one_sentence_and_a_crash_log(tmp_path):
@@ -70,15 +75,3 @@ def test_an_unexpected_error_ends_in_one_sentence_and_a_crash_log(tmp_path):
     assert "negotrack stopped on an unexpected error: RuntimeError: planted bug" in shown
     log = tmp_path / "state" / "negotrack" / "crash.log"
     assert "Traceback" in log.read_text() and "planted bug" in log.read_text()
-
-
-async def test_a_failing_read_becomes_a_notification_and_the_app_keeps_running(monkeypatch):
-    def broken(path):
-        raise RuntimeError("the disk said no")
-
-    monkeypatch.setattr("negotrack.tui.loading.read_catalog", broken)
-    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
-    async with app.run_test() as pilot:
-        await until(pilot, lambda: any("the disk said no" in str(n.message) for n in app._notifications))
-        await pilot.press("question_mark", "escape")
-        assert app.is_running and app.analysis is None
