@@ -251,7 +251,8 @@ def tall_and_short_catalog(path: Path) -> Path:
 
 
 async def test_a_round_taller_or_shorter_than_the_screen_gets_its_scroll_range_and_scrollbar(tmp_path):
-    """A round switch changes the scroll range; the scrollbar comes and goes with it."""
+    """A round switch updates the scroll range without a layout pass of the whole screen
+    (Matrix._set_virtual_size); the scrollbar must still come and go with it."""
     app = NegotrackApp(str(tall_and_short_catalog(tmp_path / "t.yaml")), history=False, watch=False)
     async with app.run_test(size=(100, 30)) as pilot:
         app, matrix = await opened(pilot)
