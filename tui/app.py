@@ -36,6 +36,7 @@ from negotrack.store.problems import Problem
 from . import prefs
 from .actions import Actions, Selection
 from .loading import Loading
+from .palette import GoToProvider
 from .showing import Showing
 from .crash import crash_report
 from .present import legend
@@ -95,6 +96,7 @@ class NegotrackApp(Actions, Loading, Showing, App[int]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
+    COMMANDS = App.COMMANDS | {GoToProvider}
 
     class Loaded(Message):
         """A (re)load finished: the catalog and its analysis, or the problems that stopped it."""
