@@ -173,11 +173,14 @@ async def test_widen_and_narrow_the_selected_column_and_it_is_remembered():
 
 
 async def test_held_plus_writes_the_prefs_file_once_after_the_presses(monkeypatch):
-    from negotrack.tui import prefs
+    from negotrack.tui import actions, prefs
 
     writes: list[dict] = []
     real = prefs._write
     monkeypatch.setattr(prefs, "_write", lambda data: (writes.append(data), real(data)))
+    # a delay no run of presses reaches, however slow the machine: nothing is written while
+    # the presses go on, and quitting writes the last widths once
+    monkeypatch.setattr(actions, "WIDTHS_SAVE_DELAY", 60.0)
     path = DATA / "dash.yaml"
     app = NegotrackApp(str(path), history=False, watch=False)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -185,12 +188,19 @@ async def test_held_plus_writes_the_prefs_file_once_after_the_presses(monkeypatc
         matrix.focus()
         matrix.select("truce", "beta")
         before = matrix.column_width("beta")
-        await pilot.press(*["plus"] * 6)
-        assert matrix.column_width("beta") == before + 24 and writes == []
-        await until(pilot, lambda: len(writes) == 1)
+        await pilot.press(*["plus"] * 6, "minus")
+        assert matrix.column_width("beta") == before + 20 and writes == []
+    assert len(writes) == 1 and prefs.load_widths(str(path)) == (("beta", before + 20),)
+    # and once the presses stop, the timer writes them without waiting for the app to close
+    monkeypatch.setattr(actions, "WIDTHS_SAVE_DELAY", 0.05)
+    again = NegotrackApp(str(path), history=False, watch=False)
+    async with again.run_test(size=(120, 36)) as pilot:
+        again, matrix = await opened(path, pilot)
+        matrix.focus()
+        matrix.select("truce", "beta")
         await pilot.press("minus")
-    # the last press is written as the app closes, once
-    assert len(writes) == 2 and prefs.load_widths(str(path)) == (("beta", before + 20),)
+        await until(pilot, lambda: len(writes) == 2)
+        assert prefs.load_widths(str(path)) == (("beta", before + 16),)
 
 
 async def test_zoom_shows_the_whole_position_and_claims_can_be_hidden():
