@@ -45,8 +45,9 @@ KEYS: tuple[tuple[str, str | None], ...] = (
     ("d", "d"), ("d", "d"), ("question_mark", "?"), ("escape", "\x1b"),
 )
 #: the command palette and close it: measured on their own (`--keys palette`), at a slower pace,
-#: because opening the palette costs far more than the other keys even with no load (it lists
-#: every command, one per round among them), and in KEYS it would hold up the keys behind it
+#: because opening the palette costs more than the other keys even with no load (Textual draws
+#: it over the matrix; until tui/palette.py's GoToProvider it listed one entry per round), and
+#: in KEYS it would hold up the keys behind it
 PALETTE_KEYS: tuple[tuple[str, str | None], ...] = (("ctrl+p", None), ("escape", "\x1b"))
 #: the terminal of bench.interactive: a laptop's full-screen terminal
 SIZE = (160, 50)
