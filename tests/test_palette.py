@@ -109,8 +109,10 @@ async def test_discovery_lists_a_few_rounds_around_the_shown_one(tmp_path):
         assert rounds == [round_label(i) for i in [0, *range(150 - ROUNDS_AROUND, 150 + ROUNDS_AROUND + 1), 299]]
         shown = [o.prompt.plain for o in options if "(shown)" in o.prompt.plain]
         assert len(shown) == 1 and shown[0].startswith(round_label(150)) and "round 151 of 300: r151" in shown[0]
-        # the actions are all still listed
+        # the actions are all still listed, and first: the "go to" entries follow them
         assert {"Next round", "Previous round", "Timeline", "Draft from an article…"} <= set(texts(options))
+        kinds = [t.startswith("Go to ") for t in texts(options)]
+        assert kinds == sorted(kinds) and not kinds[0] and kinds[-1]
 
 
 async def test_typing_a_venue_date_or_id_finds_a_far_round_and_enter_goes_there(tmp_path):

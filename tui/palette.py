@@ -155,6 +155,16 @@ def _marked(text: str, offsets, style) -> Content:  # noqa: ANN001 - a sequence 
     return content
 
 
+class _AfterTheActions(DiscoveryHit):
+    """A "go to" entry listed with nothing typed. Textual orders the palette by score, and the
+    providers' entries otherwise in whatever order their tasks deliver them: the actions, the
+    palette's first purpose, come first, then these."""
+
+    @property
+    def score(self) -> float:
+        return -1.0
+
+
 class GoToProvider(Provider):
     """Go to a round, a demand or a party: a few with nothing typed, the best matches to a query."""
 
@@ -186,8 +196,8 @@ class GoToProvider(Provider):
         for i in around(len(catalog.rounds), here, ROUNDS_AROUND):
             target = _round(app, catalog, i)
             shown = " (shown)" if i == here else ""
-            yield DiscoveryHit(Content(target.text), target.go, text=target.text,
-                               help=Content(target.help + shown))  # type: ignore[arg-type]  # a Content is shown as is
+            yield _AfterTheActions(Content(target.text), target.go, text=target.text,
+                                   help=Content(target.help + shown))  # type: ignore[arg-type]  # a Content is shown as is
         selection = app.selection
         for items, selected, make in ((catalog.demands, selection.demand_id, _demand),
                                       (catalog.parties, selection.party_id, _party)):
@@ -195,8 +205,8 @@ class GoToProvider(Provider):
             here = ids.index(selected) if selected in ids else 0
             for i in around(len(items), here, OTHERS_AROUND):
                 target = make(app, items[i])
-                yield DiscoveryHit(Content(target.text), target.go, text=target.text,
-                                   help=Content(target.help))  # type: ignore[arg-type]
+                yield _AfterTheActions(Content(target.text), target.go, text=target.text,
+                                       help=Content(target.help))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         catalog = getattr(self.app, "catalog", None)
