@@ -20,7 +20,8 @@ from .events import read_valid
 from .model import Catalog
 from .problems import Problem, did_you_mean
 from .rounds import DISPUTED_KEYS, POSITION_KEYS, ROUND_KEYS, RoundsReader, _quick_reading
-from .yamlread import as_number, compose, decode, kind_name, paused_gc
+from .pauses import paused_gc
+from .yamlread import as_number, compose, decode, kind_name
 
 TOP_KEYS = ("format", "title", "description", "parties", "demands", "sources", "rounds")
 FORMAT_VERSION = 1

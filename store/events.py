@@ -41,7 +41,8 @@ from .accounts import AccountRules
 from .model import ROLES, ROUND_STATUSES, STATUSES, Catalog, Demand, Party, Position, Report, Round, Source, Value
 from .nodes import _DATE, ID
 from .rounds import DISPUTED_KEYS, POSITION_KEYS, ROUND_KEYS
-from .yamlread import FALSE, NULLS, TRUE, CatalogLoader, TextPieces, number_of, pause_point
+from .pauses import pause_point
+from .yamlread import FALSE, NULLS, TRUE, CatalogLoader, TextPieces, number_of
 
 #: the same as catalog.TOP_KEYS and FORMAT_VERSION (catalog imports this module)
 TOP_KEYS = frozenset(("format", "title", "description", "parties", "demands", "sources", "rounds"))
@@ -367,7 +368,7 @@ class _EventReader(AccountRules):
         out: list[Round] = []
         seen: set[str] = set()
         previous: dt.date | None = None
-        pause = pause_point()  # the reading thread steps aside for a busy UI (yamlread.pausing)
+        pause = pause_point()  # the reading thread steps aside for a busy UI (pauses.pausing)
         while type(item := next_event()) is not SequenceEndEvent:
             if pause is not None:
                 pause()

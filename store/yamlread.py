@@ -62,9 +62,9 @@ class PureCatalogLoader(yaml.SafeLoader):
     resolve = CatalogLoader.resolve
 
 
-# the reading thread's helpers live in a module without YAML, which the dashboard and the
-# analysis import before anything is read; named here too, where the readers use them
-from .pauses import pause_point, paused_gc, pausing  # noqa: E402,F401 - re-exported
+# the reading thread's helpers live in store/pauses.py, without YAML: the dashboard and the
+# analysis import them before anything is read
+from .pauses import pause_point  # noqa: E402
 
 
 @dataclass(frozen=True, slots=True)

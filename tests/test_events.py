@@ -25,7 +25,8 @@ from bench.generate import generate  # noqa: E402
 from negotrack.store import catalog as catalog_module  # noqa: E402
 from negotrack.store import events  # noqa: E402
 from negotrack.store.catalog import _marks_index_characters, _parse_reference, parse_catalog  # noqa: E402
-from negotrack.store.yamlread import decode, paused_gc  # noqa: E402
+from negotrack.store.pauses import paused_gc  # noqa: E402
+from negotrack.store.yamlread import decode  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 FILES = sorted(DATA.rglob("*.yaml")) + [ROOT / "positions.yaml"]

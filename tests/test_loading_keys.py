@@ -1,5 +1,5 @@
 """Keys while a catalog loads (issue 13, the XL catalog): the reading thread steps aside for a
-busy UI (tui/loading.py step_aside_for, store.yamlread.pausing), a big catalog is shown only with
+busy UI (tui/loading.py step_aside_for, store.pauses.pausing), a big catalog is shown only with
 its whole analysis, big files are decoded and handed to libyaml in pieces. No timings here: the
 speed targets live in bench/ (bench/loading.py, BENCHMARKS.md)."""
 
@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 import negotrack.store.events as events
+import negotrack.store.pauses as pauses
 import negotrack.store.yamlread as yamlread
 import negotrack.tui.loading as loading
 from negotrack.store.analysis import analyze
@@ -36,9 +37,9 @@ def slow_reader(monkeypatch) -> tuple[threading.Event, list[object]]:
     real = loading.read_catalog
 
     def read(path):
-        seen.append(yamlread.pause_point())
+        seen.append(pauses.pause_point())
         while not release.wait(0.005):
-            pause = yamlread.pause_point()
+            pause = pauses.pause_point()
             if pause is not None:
                 pause()
         return real(path)
@@ -66,7 +67,7 @@ async def test_a_key_pressed_while_a_slow_load_runs_is_handled(monkeypatch):
         release.set()
     # the reading thread had its pause point: it stepped aside for the keys
     assert seen and all(callable(p) for p in seen)
-    assert yamlread.pause_point() is None
+    assert pauses.pause_point() is None
 
 
 @pytest.mark.parametrize("big", [True, False], ids=["big", "small"])
@@ -150,14 +151,14 @@ def test_pause_points_are_called_while_reading_and_analysing(monkeypatch):
     monkeypatch.setattr(yamlread, "DECODE_PIECE", 1000)  # the S catalog is decoded in pieces too
     calls: list[int] = []
     data = generate("S").encode("utf-8")
-    with yamlread.pausing(lambda: calls.append(1)):
+    with pauses.pausing(lambda: calls.append(1)):
         catalog, problems = parse_catalog(data)
         read = len(calls)
         analyze(catalog)
     assert problems == [] and catalog is not None
     assert read >= len(catalog.rounds) + len(data) // 1000  # each round read, each piece decoded
     assert len(calls) >= read + len(catalog.rounds)  # each round analysed
-    assert yamlread.pause_point() is None
+    assert pauses.pause_point() is None
 
 
 @pytest.mark.parametrize("piece", [1, 2, 3, 7, 4096])

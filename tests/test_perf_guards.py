@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import generate  # noqa: E402
 
-from negotrack.store import yamlread  # noqa: E402
+from negotrack.store import pauses, yamlread  # noqa: E402
 from negotrack.store.catalog import parse_catalog  # noqa: E402
 
 DEEP = "nesting deeper than 64 levels"
@@ -91,13 +91,13 @@ def test_concurrent_readers_resume_the_collector_once_all_are_done():
     release = threading.Event()
 
     def reader() -> None:
-        with yamlread.paused_gc():
+        with pauses.paused_gc():
             inside.wait()
             release.wait()
 
     first = threading.Thread(target=reader)
     first.start()
-    with yamlread.paused_gc():
+    with pauses.paused_gc():
         inside.wait()
         assert not gc.isenabled()
         release.set()
