@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from textual.widgets import Input
 
 from . import prefs
-
-#: seconds after the last `+` or `-` before the widths are written to the prefs file
-WIDTHS_SAVE_DELAY = 0.5
 from .state import WIDTH_STEP, ViewState
 from .view import next_change
 from .widgets.matrix import Matrix
@@ -27,6 +24,9 @@ DASHBOARD_ACTIONS = frozenset({
 })
 #: seconds during which the same message is not shown twice (a held `n` at the last change)
 TOAST_QUIET = 4.0
+
+#: seconds after the last `+` or `-` before the widths are written to the prefs file
+WIDTHS_SAVE_DELAY = 0.5
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import gc
 import os
 import threading
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # Importing textual and the app builds long-lived objects by the hundred thousand, and the cyclic
 # collector walked them again and again on the way. It is paused while they are imported, and
