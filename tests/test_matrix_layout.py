@@ -221,18 +221,31 @@ async def test_at_200_columns_every_column_is_in_sight(detail):
             assert matrix.virtual_size.width <= matrix.scrollable_content_region.width, rid
 
 
-async def test_the_loading_worker_measures_the_columns_and_the_widths_are_every_rounds_widest():
+async def test_the_loading_worker_measures_the_columns_and_the_widths_are_every_rounds_widest(monkeypatch):
     """Measuring every position's text for the columns' widths is done once per catalog, by the
     worker that read it (at 600,000 positions it held the UI thread for ~0.6 s)."""
+    import threading
+
+    from negotrack.tui import loading
     from negotrack.tui.widgets import layout
     from negotrack.tui.widgets.layout import party_naturals
 
+    measured: list[tuple[object, bool]] = []
+    real = loading.widest_positions
+
+    def measure(catalog):
+        measured.append((catalog, threading.current_thread() is threading.main_thread()))
+        return real(catalog)
+
+    monkeypatch.setattr(loading, "widest_positions", measure)
     path = DATA / "rtl.yaml"
     app = NegotrackApp(str(path), history=False, watch=False)
     async with app.run_test(size=(120, 36)) as pilot:
         app, matrix = await opened(path, pilot)
         catalog = app.catalog
-        assert layout._widest[0] is catalog  # measured before the catalog reached the screen
+        # measured by the worker, off the UI thread, before the catalog reached the screen, which
+        # then only looks the widths up
+        assert measured == [(catalog, False)] and layout._widest[0] is catalog
         expected = {p.id: max((cell_len(pos.shown()) for r in catalog.rounds for (pid, _), pos in r.positions.items()
                                if pid == p.id), default=0) for p in catalog.parties}
         assert party_naturals(catalog.demands, catalog.parties, app.analysis) == expected

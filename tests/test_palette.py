@@ -113,6 +113,10 @@ async def test_discovery_lists_a_few_rounds_around_the_shown_one(tmp_path):
         assert {"Next round", "Previous round", "Timeline", "Draft from an article…"} <= set(texts(options))
         kinds = [t.startswith("Go to ") for t in texts(options)]
         assert kinds == sorted(kinds) and not kinds[0] and kinds[-1]
+        # whatever order the providers deliver them in: Textual sorts the list by score
+        actions = [o.hit.score for o in options if not o.hit.text.startswith("Go to ")]
+        go_to = [o.hit.score for o in options if o.hit.text.startswith("Go to ")]
+        assert max(go_to) < min(actions)
 
 
 async def test_typing_a_venue_date_or_id_finds_a_far_round_and_enter_goes_there(tmp_path):
