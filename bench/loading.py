@@ -19,8 +19,9 @@ too), (1) the key event has been posted to the app as the driver posts it
 through `loop.call_soon_threadsafe`, so that the coroutine runs in the app's context), (2) the app's message queue has
 processed it (its priority bindings checked, the event forwarded to the focused widget or the
 screen), (3) every message queue of the app and of the current screen's widgets has processed
-what was queued after that (`Pilot._wait_for_screen`: the key's binding has run its action,
-the screen it pushed is mounted), and (4) the screen has been rendered (`Screen._on_timer_update`:
+what was queued after that, again until none holds a message (`settled`: the key has bubbled
+back to the App if it is the App's, its binding has run its action, the screen it pushed is
+mounted), and (4) the screen has been rendered (`Screen._on_timer_update`:
 layout, compositor, render; the up to 1/60 s textual's own update timer may wait is not counted,
 as in bench.interactive). Keys are not held back while an earlier one is in flight: a slow key
 delays those behind it, which then count their wait, as they would for someone typing.
@@ -51,6 +52,21 @@ KEYS: tuple[tuple[str, str | None], ...] = (
 PALETTE_KEYS: tuple[tuple[str, str | None], ...] = (("ctrl+p", None), ("escape", "\x1b"))
 #: the terminal of bench.interactive: a laptop's full-screen terminal
 SIZE = (160, 50)
+
+
+async def settled(pilot) -> None:  # noqa: ANN001
+    """`Pilot._wait_for_screen` until no queue of the app or of its screen's widgets holds a
+    message. One wait is not enough for a key the App binds without priority (`?`, `]`, `d`):
+    the App forwards it to the focused widget, which bubbles it up through its parents back to
+    the App, each hop posted to the next queue after `_wait_for_screen` queued its marker
+    there; the key's action runs only at the last hop. A screen the action pushed is waited on
+    in the next round."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot._wait_for_screen()
+        if all(pump._message_queue.empty() for pump in (app, *app.screen.walk_children(with_self=True))):
+            return
+    raise RuntimeError("the app's queues did not empty after 50 waits")
 
 
 def _app_class():  # noqa: ANN202 - a subclass that notes when the load's milestones happen
@@ -114,7 +130,7 @@ async def measure(path: str, interval: float = 0.05, tail: float = 1.0, idle: fl
             if app.call_later(queued.set_result, None):  # after the key in the app's queue
                 await queued
             dispatched = time.perf_counter()
-            await pilot._wait_for_screen()  # after it in every widget's queue, and what it posted
+            await settled(pilot)  # after it in every widget's queue, and what it posted
             app.screen._on_timer_update()
             done = time.perf_counter()
             keys.append({"i": i, "key": key, "due": due - start, "latency": done - due,
