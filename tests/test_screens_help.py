@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from negotrack.tui.app import NegotrackApp
-from negotrack.tui.screens.help import HelpScreen
+from negotrack.tui.screens.help import HelpScreen, Prerendered
 
-from screens_support import content_lines, screen_lines
+from screens_support import screen_lines
 from support import DATA, until
 
 
@@ -14,6 +14,12 @@ async def opened(pilot) -> NegotrackApp:
     await until(pilot, lambda: app.analysis is not None)
     await pilot.pause()
     return app
+
+
+def help_lines(app: NegotrackApp) -> list[str]:
+    """The help's text as drawn at its width on screen, every line, scrolled or not."""
+    text = app.screen.query_one("#help-text", Prerendered)
+    return [strip.text for strip in text.lines(text.size.width)]
 
 
 def dashboard() -> NegotrackApp:
@@ -61,8 +67,40 @@ async def test_help_lists_the_keys_of_every_reading_screen_and_the_marks():
     async with dashboard().run_test(size=(100, 40)) as pilot:
         app = await opened(pilot)
         await pilot.press("question_mark")
-        text = "\n".join(line for static in app.screen.query("#help-box Static") for line in content_lines(static))
+        text = "\n".join(help_lines(app))
         for said in ("Two rounds side by side", "Changed only", "Pin as baseline", "A round's account",
                      "Prev round", "Timeline", "Reading keys", "Scroll down", "claim", "announced / inferred"):
             assert said in text, said
         assert all(len(line) == 100 for line in screen_lines(app))
+
+
+async def test_the_help_is_built_once_and_opens_again_at_the_top():
+    async with dashboard().run_test(size=(80, 24)) as pilot:
+        app = await opened(pilot)
+        await pilot.press("question_mark")
+        first = app.screen
+        text = first.query_one("#help-text", Prerendered)
+        drawn = text.lines(text.size.width)
+        await pilot.press("G", "escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is first  # the same screen, its lines not rendered again
+        assert text.lines(text.size.width) is drawn
+        assert app.screen.query_one("#help-box").scroll_y == 0
+
+
+async def test_the_help_is_rendered_again_for_a_new_width():
+    async with dashboard().run_test(size=(120, 30)) as pilot:
+        app = await opened(pilot)
+        await pilot.press("question_mark")
+        wide = help_lines(app)
+        await pilot.resize_terminal(80, 30)
+        await pilot.pause()
+        narrow = help_lines(app)
+        assert len(narrow) > len(wide)  # the long descriptions wrap at 80
+        width = app.screen.query_one("#help-text").size.width
+        assert all(len(line.rstrip()) <= width for line in narrow)
+        assert all(len(line) == 80 for line in screen_lines(app))
+        text = "\n".join(narrow)
+        assert "Two rounds side by side" in text and "Esc closes this help." in text

@@ -284,7 +284,9 @@ class Actions:
         from .screens.help import HelpScreen
 
         if self.screen is self.screen_stack[0]:
-            self.push_screen(HelpScreen())
+            if not self.is_screen_installed("help"):
+                self.install_screen(HelpScreen(), "help")
+            self.push_screen("help")
 
     def action_edit(self) -> None:
         """Open $VISUAL/$EDITOR at the selected position's line (on the error list: at the

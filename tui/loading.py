@@ -107,6 +107,13 @@ def read_catalog(path: str):  # noqa: ANN201 - store.catalog.read_catalog's trip
     return read(path)
 
 
+def warm_imports() -> None:
+    """Import what the help needs (it imports the screens whose keys it lists) off the UI
+    thread, at the start of the first load (12 ms): a `?` pressed while a big catalog loads
+    then opens the help without importing on the UI thread."""
+    from .screens import compare, help, round_account, timeline  # noqa: A004, F401
+
+
 class Loading:
     """The reload worker, the file watcher, and the handlers of what they post."""
 
@@ -120,6 +127,8 @@ class Loading:
             self._reload()
 
     def _reload(self) -> None:
+        if self.analysis is None:
+            warm_imports()
         with paused_gc():
             catalog, problems, data = read_catalog(self.path)
             analysis = first = None

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 from negotrack.store.analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, TREND_GLYPHS
 
@@ -50,11 +53,51 @@ def key_table(app, sources: Iterable[Iterable[BindingType]], shown_only: bool = 
     return table
 
 
-def _title(text: str) -> Static:
-    return Static(Text(f"\n{text}", style="bold underline"))
+def _title(text: str) -> Text:
+    return Text(f"\n{text}", style="bold underline")
+
+
+class Prerendered(Widget):
+    """Rich renderables rendered once per width into lines, then drawn line by line.
+
+    The help is a dozen Rich tables. In Statics, Textual laid out and rendered each table again
+    on every layout pass of every opening (about 90 ms to open the help); here they are rendered
+    once for the width they are shown at, and again only if that width changes."""
+
+    DEFAULT_CSS = "Prerendered { height: auto; }"
+
+    def __init__(self, *renderables: RenderableType, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self._renderables = Group(*renderables)
+        self._width = -1
+        self._lines: list[Strip] = []
+
+    def lines(self, width: int) -> list[Strip]:
+        if width != self._width:
+            console = self.app.console
+            options = console.options.update_width(max(width, 1))
+            self._lines = [Strip(line) for line in console.render_lines(self._renderables, options, pad=False)]
+            self._width = width
+        return self._lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        lines = self.lines(width)
+        if y >= len(lines):
+            return Strip.blank(width, self.rich_style)
+        return lines[y].apply_style(self.rich_style).extend_cell_length(width, self.rich_style)
 
 
 class HelpScreen(ModalScreen[None]):
+    """The keys, from the bindings. The App installs one and shows it again on every `?`: its
+    tables are built and laid out once per session (and per width), not on every opening."""
+
     AUTO_FOCUS = "#help-box"
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
@@ -68,34 +111,41 @@ class HelpScreen(ModalScreen[None]):
         dashboard = key_table(app, (app.BINDINGS, Matrix.BINDINGS))
         dashboard.add_row("click", "Select a cell")
         dashboard.add_row("ctrl+p", "Command palette: every action, and go to round…")
+        glyphs = Table(box=None, show_header=False, padding=(0, 2))
+        for shift, glyph in SHIFT_GLYPHS.items():
+            glyphs.add_row(Text(glyph, style=SHIFT_STYLES[shift] or "bold"), shift.value, SHIFT_MEANINGS[shift])
+        glyphs.add_row(Text("‡", style="yellow"), "disputed", "another outlet reported this position differently")
+        glyphs.add_row(Text(CLAIM_GLYPH, style=CLAIM_STYLE), "claim",
+                       "one side's account of another's stance (per …); lowercase in the timeline chart")
+        glyphs.add_row(Text("★", style="bold magenta"), "new to you", "changed in the file since your last visit")
+        glyphs.add_row(Text(STATUS_MARK), "announced / inferred",
+                       "a round no report confirms: announced, or dated or placed by the catalog")
+        for trend, glyph in TREND_GLYPHS.items():
+            glyphs.add_row(glyph, f"gap {trend}", "")
+        glyphs.add_row("◇", "zone", "the sides' numeric ranges overlap: a zone of possible agreement")
         with ReadingScroll(id="help-box"):
-            yield Static(Text("negotrack keys", style="bold underline"))
-            yield Static(dashboard)
-            yield _title("Choosing two rounds (the compare dialog)")
-            yield Static(key_table(app, (CompareDialog.BINDINGS,)))
-            yield Static(Text("Enter in the first list, then in the second, compares them.", style="dim"))
-            yield _title("Two rounds side by side")
-            yield Static(key_table(app, (CompareScreen.BINDINGS,)))
-            yield _title("A round's account")
-            yield Static(key_table(app, (RoundAccountScreen.BINDINGS,)))
-            yield _title("Timeline")
-            yield Static(key_table(app, (TimelineScreen.BINDINGS,)))
-            yield _title("Reading keys (this help, compare, a round's account, timeline, errors)")
-            yield Static(key_table(app, (ReadingScroll.BINDINGS,)))
-            yield Static(Text("Home and End scroll a screen that is open; on the dashboard they go to the "
-                              "first and last round.", style="dim"))
-            yield _title("Glyphs (never colour alone)")
-            glyphs = Table(box=None, show_header=False, padding=(0, 2))
-            for shift, glyph in SHIFT_GLYPHS.items():
-                glyphs.add_row(Text(glyph, style=SHIFT_STYLES[shift] or "bold"), shift.value, SHIFT_MEANINGS[shift])
-            glyphs.add_row(Text("‡", style="yellow"), "disputed", "another outlet reported this position differently")
-            glyphs.add_row(Text(CLAIM_GLYPH, style=CLAIM_STYLE), "claim",
-                           "one side's account of another's stance (per …); lowercase in the timeline chart")
-            glyphs.add_row(Text("★", style="bold magenta"), "new to you", "changed in the file since your last visit")
-            glyphs.add_row(Text(STATUS_MARK), "announced / inferred",
-                           "a round no report confirms: announced, or dated or placed by the catalog")
-            for trend, glyph in TREND_GLYPHS.items():
-                glyphs.add_row(glyph, f"gap {trend}", "")
-            glyphs.add_row("◇", "zone", "the sides' numeric ranges overlap: a zone of possible agreement")
-            yield Static(glyphs)
-            yield Static(Text("\nEsc closes this help.", style="dim"))
+            yield Prerendered(
+                Text("negotrack keys", style="bold underline"),
+                dashboard,
+                _title("Choosing two rounds (the compare dialog)"),
+                key_table(app, (CompareDialog.BINDINGS,)),
+                Text("Enter in the first list, then in the second, compares them.", style="dim"),
+                _title("Two rounds side by side"),
+                key_table(app, (CompareScreen.BINDINGS,)),
+                _title("A round's account"),
+                key_table(app, (RoundAccountScreen.BINDINGS,)),
+                _title("Timeline"),
+                key_table(app, (TimelineScreen.BINDINGS,)),
+                _title("Reading keys (this help, compare, a round's account, timeline, errors)"),
+                key_table(app, (ReadingScroll.BINDINGS,)),
+                Text("Home and End scroll a screen that is open; on the dashboard they go to the "
+                     "first and last round.", style="dim"),
+                _title("Glyphs (never colour alone)"),
+                glyphs,
+                Text("\nEsc closes this help.", style="dim"),
+                id="help-text",
+            )
+
+    def on_screen_resume(self) -> None:
+        """Each opening starts at the top, as a new help would."""
+        self.query_one("#help-box", ReadingScroll).scroll_home(animate=False, immediate=True)

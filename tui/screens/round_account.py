@@ -12,7 +12,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from negotrack.store.analysis import SHIFT_GLYPHS, Analysis
-from negotrack.store.export.common import round_sentences
 from negotrack.store.model import Catalog, Round
 from negotrack.store.text import clean, one_line
 
@@ -110,6 +109,10 @@ def account(analysis: Analysis, round_id: str) -> Group:
     if not rnd.sources and not others:
         parts.append(Text("No source named for this round.", style="dim"))
     parts.append(_heading("What changed"))
+    # imported here: the export package loads every format (17 ms), and the help imports this
+    # module for its keys alone
+    from negotrack.store.export.common import round_sentences
+
     sentences = round_sentences(catalog, analysis, index)
     if sentences:
         rows = []
