@@ -204,3 +204,45 @@ async def test_the_first_load_shows_the_shown_round_then_the_whole_analysis(tmp_
         await pilot.press("left_square_bracket")  # the round before: from the whole analysis
         await pilot.pause()
         assert app.round_index == 18
+
+
+def _gen2_due(threshold: int) -> None:
+    """Make the automatic full collection half-way due: each generation-1 collection counts
+    toward it."""
+    for _ in range(threshold // 2 + 1):
+        gc.collect(1)
+
+
+def test_collect_if_due_collects_only_when_the_full_collection_is_half_way_due(monkeypatch):
+    threshold = gc.get_threshold()
+    monkeypatch.setattr(gc, "get_threshold", lambda: (threshold[0], threshold[1], 100))
+    gc.collect()
+    assert gc.get_count()[2] == 0
+    assert not pauses.collect_if_due()
+    _gen2_due(100)
+    with pauses.paused_gc():
+        assert not pauses.collect_if_due()  # never while a reader holds the collector
+    assert gc.get_count()[2] > 50
+    assert pauses.collect_if_due()
+    assert gc.get_count()[2] == 0
+
+
+async def test_the_dashboard_collects_once_a_round_is_shown_and_the_user_reads():
+    from negotrack.tui.app import NegotrackApp
+
+    from support import DATA, until
+
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    before = gc.get_threshold()
+    gc.set_threshold(before[0], before[1], 1000)  # no automatic full collection meanwhile
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: app.analysis is not None and app.analysis.complete)
+            await pilot.pause(0.5)  # after the heap's tidying (FREEZE_DELAY), which collects too
+            _gen2_due(1000)
+            assert gc.get_count()[2] > 500
+            await pilot.press("left_square_bracket")
+            await until(pilot, lambda: app._prefetch_timer is None)  # the rounds either side are drawn
+            assert gc.get_count()[2] < 500
+    finally:
+        gc.set_threshold(*before)

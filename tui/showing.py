@@ -15,6 +15,7 @@ from textual.widget import Widget
 
 from negotrack.store.analysis import Shift
 from negotrack.store.model import Demand, Party
+from negotrack.store.pauses import collect_if_due
 from negotrack.store.text import one_line
 
 from .present import edit_history_lines
@@ -121,6 +122,7 @@ class Showing:
         for index in (self.round_index - 1, self.round_index + 1):
             if 0 <= index < len(catalog.rounds):
                 matrix.prepare(self.matrix_view(index))
+        collect_if_due()  # while the user reads, not in the next key
 
     # a handler by name, not `@on`: Textual collects decorated handlers only from widget classes
     def on_matrix_cell_highlighted(self, event: Matrix.CellHighlighted) -> None:
