@@ -29,6 +29,7 @@ from ..present import Pieces
 from .layout import (
     DEMAND_KEY, FIXED, GAP_KEY, OTHERS_KEY, PAD, Layout, MatrixView, build_layout, party_naturals, share_widths,
 )
+from .scrollbars import SteadyScrollBars
 
 __all__ = ["DEMAND_KEY", "FIXED", "GAP_KEY", "OTHERS_KEY", "PAD", "Matrix", "MatrixView", "share_widths"]
 
@@ -36,7 +37,7 @@ __all__ = ["DEMAND_KEY", "FIXED", "GAP_KEY", "OTHERS_KEY", "PAD", "Matrix", "Mat
 PREPARED = 4
 
 
-class Matrix(ScrollView, can_focus=True):
+class Matrix(SteadyScrollBars, ScrollView, can_focus=True):
     """Positions of every party on every demand in the current round."""
 
     BINDINGS = [
