@@ -26,7 +26,7 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.timer import Timer
 
 from negotrack.store.analysis import Analysis
@@ -43,6 +43,7 @@ from .present import legend
 from .session import Opening, Session
 from .state import ViewState
 from .view import Place
+from .widgets.footer import SteadyFooter
 from .widgets.matrix import Matrix
 from .widgets.panels import Banner, DetailPane, RoundHeader
 
@@ -211,7 +212,7 @@ class NegotrackApp(Actions, Loading, Showing, App[int]):
             yield DetailPane(id="detail")
         yield Input(placeholder="filter: demands, parties, stances, notes, quotes, sources (Enter keeps, Esc clears)", id="filter")
         yield Static(legend(compact=True), id="legend")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.title = f"negotrack — {Path(self.path).name}"
