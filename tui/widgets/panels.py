@@ -42,6 +42,10 @@ def sources_line(catalog: Catalog, ids: tuple[str, ...]) -> Text:
     return text
 
 
+#: the detail pane's history lists this many rounds either side of the shown one (the timeline,
+#: `t`, has them all): at 1,000 rounds the whole list took ~45 ms to build and draw after every
+#: round switch, and a thousand lines in a pane a third of the screen wide help no one
+HISTORY_REACH = 15
 #: the strip's mark of a round no report confirms (announced or inferred)
 UNCONFIRMED = "◌"
 STATUS_NOTES = {
@@ -311,7 +315,13 @@ def detail_lines(analysis: Analysis, round_id: str, demand_id: str, party_id: st
     if demand.note:
         lines.append(block(demand.note, style="dim"))
     lines.append(Text("History across rounds", style="bold underline"))
-    for past in analysis.history(party_id, demand_id):
+    history = analysis.history(party_id, demand_id)
+    here = next((i for i, past in enumerate(history) if past.round == round_id), len(history) - 1)
+    start, end = max(0, here - HISTORY_REACH), min(len(history), here + HISTORY_REACH + 1)
+    if start:
+        lines.append(Text(f"… {start} earlier round{'s' if start > 1 else ''} (t: the timeline shows every round)",
+                          style="dim"))
+    for past in history[start:end]:
         glyph = SHIFT_GLYPHS[past.shift] if past.shift is not None else " "
         row = Text(f"{glyph} ", style=SHIFT_STYLES.get(past.shift, "") if past.shift else "")
         row.append(one_line(past.round, 18), style="bold" if past.round == round_id else "")
@@ -320,11 +330,14 @@ def detail_lines(analysis: Analysis, round_id: str, demand_id: str, party_id: st
         if past.position is not None and past.position.claim and not past.carried:
             row.append(f" {CLAIM_GLYPH}", style="cyan")
         lines.append(row)
+    if end < len(history):
+        later = len(history) - end
+        lines.append(Text(f"… {later} later round{'s' if later > 1 else ''}", style="dim"))
     return lines
 
 
 class DetailPane(VerticalScroll):
-    """The selected cell in full, with its history across every round."""
+    """The selected cell in full, with its history in the rounds around the shown one."""
 
     def __init__(self, **kwargs) -> None:  # noqa: ANN003 - Widget's kwargs
         super().__init__(**kwargs)
