@@ -58,20 +58,21 @@ class SteadyScrollBars:
     """For a widget class, before textual's Widget in its bases: its scrollbars are
     SteadyScrollBars. textual's own properties, with the class they create changed."""
 
-    @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        if self._vertical_scrollbar is None:
-            self._vertical_scrollbar = bar = SteadyScrollBar(
-                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
+    def _steady_bar(self, vertical: bool) -> ScrollBar:
+        attribute = "_vertical_scrollbar" if vertical else "_horizontal_scrollbar"
+        bar = getattr(self, attribute)
+        if bar is None:
+            bar = SteadyScrollBar(vertical=vertical, name="vertical" if vertical else "horizontal",
+                                  thickness=self.scrollbar_size_vertical if vertical else self.scrollbar_size_horizontal)
+            setattr(self, attribute, bar)
             bar.display = False
             self.app._start_widget(self, bar)
-        return self._vertical_scrollbar
+        return bar
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        return self._steady_bar(True)
 
     @property
     def horizontal_scrollbar(self) -> ScrollBar:
-        if self._horizontal_scrollbar is None:
-            self._horizontal_scrollbar = bar = SteadyScrollBar(
-                vertical=False, name="horizontal", thickness=self.scrollbar_size_horizontal)
-            bar.display = False
-            self.app._start_widget(self, bar)
-        return self._horizontal_scrollbar
+        return self._steady_bar(False)
