@@ -284,3 +284,31 @@ async def test_a_round_taller_or_shorter_than_the_screen_gets_its_scroll_range_a
         assert matrix.scroll_y == matrix.max_scroll_y
         shown = drawn(matrix)
         assert shown[-4].lstrip().startswith("Demand 7") and shown[-1].split() == ["was:", "yes", "7"] * 2
+
+
+async def test_the_prefetch_gives_way_to_a_waiting_key_and_draws_one_round_per_turn(monkeypatch):
+    queued = [0]
+    monkeypatch.setattr(NegotrackApp, "message_queue_size", property(lambda self: queued[0]))
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app, matrix = await opened(pilot)
+        await pilot.press("left_square_bracket")  # r2: r1 and r3 are either side
+        await until(pilot, lambda: app._prefetch_timer is None)
+        matrix._prepared.clear()
+
+        def prepared() -> set[str]:
+            return {key[1] for key in matrix._prepared}
+
+        queued[0] = 1  # a key waits: the prefetch goes after it
+        app._prefetch()
+        assert app._prefetch_timer is not None and not prepared()
+        app._prefetch_timer.stop()
+        queued[0] = 0
+        app._prefetch()  # one round per turn: the one before first
+        assert prepared() == {"r1"} and app._prefetch_timer is not None
+        app._prefetch_timer.stop()
+        app._prefetch(1)
+        assert prepared() == {"r1", "r3"} and app._prefetch_timer is not None
+        app._prefetch_timer.stop()
+        app._prefetch(2)  # then the heap, and nothing left to do
+        assert app._prefetch_timer is None
