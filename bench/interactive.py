@@ -6,7 +6,7 @@
 Both run the real NegotrackApp headless under `App.run_test` and print their samples as JSON.
 
 `switch`: waits for the catalog to be shown, then presses `[` (previous round) PRESSES times
-(after two unmeasured presses), each from an idle app, timing from the moment the key event
+(after two unmeasured presses), each from an idle app (`settle`), timing from the moment the key event
 is sent (as the terminal driver sends it) until the round changed, every queued message was
 handled and the frame was rendered (see `rendered`).
 
@@ -83,6 +83,19 @@ async def _loaded(pilot, app, timeout: float = 120.0) -> None:  # noqa: ANN001
     await rendered(pilot)
 
 
+async def settle(pilot, app) -> None:  # noqa: ANN001
+    """Until the app is idle: nothing queued, and the work it does after a round switch (the
+    rounds either side drawn 30 ms after the frame, tui/showing.py `_prefetch`) done. As the
+    user reads the matrix between two presses, it is. `pilot.pause()` alone waits until the
+    process looks idle, which the pending 30 ms timer does not prevent: on a fast host the next
+    press then often met that work, and took ~20 ms more."""
+    await pilot.pause()
+    deadline = time.perf_counter() + 5
+    while getattr(app, "_prefetch_timer", None) is not None and time.perf_counter() < deadline:
+        await asyncio.sleep(0.005)
+    await pilot.pause()
+
+
 async def switch(path: str, presses: int) -> dict:
     from textual import events
 
@@ -98,7 +111,7 @@ async def switch(path: str, presses: int) -> dict:
         for i in range(presses + 2):  # the first two are a warm-up (first renders, caches)
             before = app.round_index
             key, char = ("left_square_bracket", "[") if before > 0 else ("right_square_bracket", "]")
-            await pilot.pause()  # start from an idle app
+            await settle(pilot, app)  # start from an idle app
             t0 = time.perf_counter()
             driver.send_message(events.Key(key, char))  # as the terminal driver does for a key
             deadline = t0 + 30
