@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from negotrack.tui.app import NegotrackApp
-from negotrack.tui.screens.help import HelpScreen, Prerendered
+from negotrack.tui.screens.help import HelpScreen, Prerendered, help_text_width
 
 from screens_support import screen_lines
 from support import DATA, until
@@ -104,3 +104,23 @@ async def test_the_help_is_rendered_again_for_a_new_width():
         assert all(len(line) == 80 for line in screen_lines(app))
         text = "\n".join(narrow)
         assert "Two rounds side by side" in text and "Esc closes this help." in text
+
+
+async def test_the_first_load_renders_the_help_ahead_and_the_help_uses_it():
+    async with dashboard().run_test(size=(133, 30)) as pilot:
+        app = await opened(pilot)
+        assert app.help_ready is not None
+        width, lines = app.help_ready[1]
+        assert width == help_text_width(133)
+        await pilot.press("question_mark")
+        text = app.screen.query_one("#help-text", Prerendered)
+        assert text.size.width == width
+        assert text.lines(width) is lines  # drawn from what the worker rendered
+
+
+async def test_the_helps_width_is_foreseen_at_every_terminal_width():
+    for columns in (60, 80, 99, 160, 201):
+        async with dashboard().run_test(size=(columns, 24)) as pilot:
+            app = await opened(pilot)
+            await pilot.press("question_mark")
+            assert app.screen.query_one("#help-text").size.width == help_text_width(columns), columns

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -57,6 +57,69 @@ def _title(text: str) -> Text:
     return Text(f"\n{text}", style="bold underline")
 
 
+def help_renderables(app) -> Group:  # noqa: ANN001 - the NegotrackApp
+    """The help's text: the keys of every screen, from their bindings, and the glyphs."""
+    from ..widgets.matrix import Matrix
+    from .compare import CompareDialog, CompareScreen
+    from .round_account import RoundAccountScreen
+    from .timeline import TimelineScreen
+
+    dashboard = key_table(app, (app.BINDINGS, Matrix.BINDINGS))
+    dashboard.add_row("click", "Select a cell")
+    dashboard.add_row("ctrl+p", "Command palette: every action, and go to round…")
+    glyphs = Table(box=None, show_header=False, padding=(0, 2))
+    for shift, glyph in SHIFT_GLYPHS.items():
+        glyphs.add_row(Text(glyph, style=SHIFT_STYLES[shift] or "bold"), shift.value, SHIFT_MEANINGS[shift])
+    glyphs.add_row(Text("‡", style="yellow"), "disputed", "another outlet reported this position differently")
+    glyphs.add_row(Text(CLAIM_GLYPH, style=CLAIM_STYLE), "claim",
+                   "one side's account of another's stance (per …); lowercase in the timeline chart")
+    glyphs.add_row(Text("★", style="bold magenta"), "new to you", "changed in the file since your last visit")
+    glyphs.add_row(Text(STATUS_MARK), "announced / inferred",
+                   "a round no report confirms: announced, or dated or placed by the catalog")
+    for trend, glyph in TREND_GLYPHS.items():
+        glyphs.add_row(glyph, f"gap {trend}", "")
+    glyphs.add_row("◇", "zone", "the sides' numeric ranges overlap: a zone of possible agreement")
+    return Group(
+        Text("negotrack keys", style="bold underline"),
+        dashboard,
+        _title("Choosing two rounds (the compare dialog)"),
+        key_table(app, (CompareDialog.BINDINGS,)),
+        Text("Enter in the first list, then in the second, compares them.", style="dim"),
+        _title("Two rounds side by side"),
+        key_table(app, (CompareScreen.BINDINGS,)),
+        _title("A round's account"),
+        key_table(app, (RoundAccountScreen.BINDINGS,)),
+        _title("Timeline"),
+        key_table(app, (TimelineScreen.BINDINGS,)),
+        _title("Reading keys (this help, compare, a round's account, timeline, errors)"),
+        key_table(app, (ReadingScroll.BINDINGS,)),
+        Text("Home and End scroll a screen that is open; on the dashboard they go to the "
+             "first and last round.", style="dim"),
+        _title("Glyphs (never colour alone)"),
+        glyphs,
+        Text("\nEsc closes this help.", style="dim"),
+    )
+
+
+def render_lines(console: Console, renderables: Group, width: int) -> list[Strip]:
+    options = console.options.update_width(max(width, 1))
+    return [Strip(line) for line in console.render_lines(renderables, options, pad=False)]
+
+
+def help_text_width(screen_width: int) -> int:
+    """The width the help's text gets on a screen this wide: #help-box is 90 % of it, less its
+    border (2), padding (4) and scrollbar gutter (2) (tests/test_screens_help.py checks it)."""
+    return screen_width * 9 // 10 - 8
+
+
+def prerender_help(app) -> None:  # noqa: ANN001 - the NegotrackApp
+    """Render the help's text ahead of time, for the screen's present width, off the UI thread
+    (the first load's worker): on the first `?` that was 10 ms of the UI thread's 50-90 (160x50)."""
+    renderables = help_renderables(app)
+    width = help_text_width(app.size.width)
+    app.help_ready = (renderables, (width, render_lines(app.console, renderables, width)))
+
+
 class Prerendered(Widget):
     """Rich renderables rendered once per width into lines, then drawn line by line.
 
@@ -66,17 +129,16 @@ class Prerendered(Widget):
 
     DEFAULT_CSS = "Prerendered { height: auto; }"
 
-    def __init__(self, *renderables: RenderableType, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, renderables: Group, ready: tuple[int, list[Strip]] | None = None,
+                 id: str | None = None) -> None:  # noqa: A002
+        """`ready`: (width, lines) rendered ahead of time, used if the widget gets that width."""
         super().__init__(id=id)
-        self._renderables = Group(*renderables)
-        self._width = -1
-        self._lines: list[Strip] = []
+        self._renderables = renderables
+        self._width, self._lines = ready or (-1, [])
 
     def lines(self, width: int) -> list[Strip]:
         if width != self._width:
-            console = self.app.console
-            options = console.options.update_width(max(width, 1))
-            self._lines = [Strip(line) for line in console.render_lines(self._renderables, options, pad=False)]
+            self._lines = render_lines(self.app.console, self._renderables, width)
             self._width = width
         return self._lines
 
@@ -102,49 +164,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        from ..widgets.matrix import Matrix
-        from .compare import CompareDialog, CompareScreen
-        from .round_account import RoundAccountScreen
-        from .timeline import TimelineScreen
-
-        app = self.app
-        dashboard = key_table(app, (app.BINDINGS, Matrix.BINDINGS))
-        dashboard.add_row("click", "Select a cell")
-        dashboard.add_row("ctrl+p", "Command palette: every action, and go to round…")
-        glyphs = Table(box=None, show_header=False, padding=(0, 2))
-        for shift, glyph in SHIFT_GLYPHS.items():
-            glyphs.add_row(Text(glyph, style=SHIFT_STYLES[shift] or "bold"), shift.value, SHIFT_MEANINGS[shift])
-        glyphs.add_row(Text("‡", style="yellow"), "disputed", "another outlet reported this position differently")
-        glyphs.add_row(Text(CLAIM_GLYPH, style=CLAIM_STYLE), "claim",
-                       "one side's account of another's stance (per …); lowercase in the timeline chart")
-        glyphs.add_row(Text("★", style="bold magenta"), "new to you", "changed in the file since your last visit")
-        glyphs.add_row(Text(STATUS_MARK), "announced / inferred",
-                       "a round no report confirms: announced, or dated or placed by the catalog")
-        for trend, glyph in TREND_GLYPHS.items():
-            glyphs.add_row(glyph, f"gap {trend}", "")
-        glyphs.add_row("◇", "zone", "the sides' numeric ranges overlap: a zone of possible agreement")
+        ready = getattr(self.app, "help_ready", None)
+        renderables, lines = ready if ready is not None else (help_renderables(self.app), None)
         with ReadingScroll(id="help-box"):
-            yield Prerendered(
-                Text("negotrack keys", style="bold underline"),
-                dashboard,
-                _title("Choosing two rounds (the compare dialog)"),
-                key_table(app, (CompareDialog.BINDINGS,)),
-                Text("Enter in the first list, then in the second, compares them.", style="dim"),
-                _title("Two rounds side by side"),
-                key_table(app, (CompareScreen.BINDINGS,)),
-                _title("A round's account"),
-                key_table(app, (RoundAccountScreen.BINDINGS,)),
-                _title("Timeline"),
-                key_table(app, (TimelineScreen.BINDINGS,)),
-                _title("Reading keys (this help, compare, a round's account, timeline, errors)"),
-                key_table(app, (ReadingScroll.BINDINGS,)),
-                Text("Home and End scroll a screen that is open; on the dashboard they go to the "
-                     "first and last round.", style="dim"),
-                _title("Glyphs (never colour alone)"),
-                glyphs,
-                Text("\nEsc closes this help.", style="dim"),
-                id="help-text",
-            )
+            yield Prerendered(renderables, lines, id="help-text")
 
     def on_screen_resume(self) -> None:
         """Each opening starts at the top, as a new help would."""
