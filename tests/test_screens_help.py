@@ -124,3 +124,17 @@ async def test_the_helps_width_is_foreseen_at_every_terminal_width():
             app = await opened(pilot)
             await pilot.press("question_mark")
             assert app.screen.query_one("#help-text").size.width == help_text_width(columns), columns
+
+
+async def test_a_failure_to_render_the_help_ahead_neither_stops_the_load_nor_the_help(monkeypatch):
+    import negotrack.tui.screens.help as help_module
+
+    def broken(app) -> None:  # noqa: ANN001
+        raise RuntimeError("no head start")
+
+    monkeypatch.setattr(help_module, "prerender_help", broken)
+    async with dashboard().run_test(size=(100, 30)) as pilot:
+        app = await opened(pilot)  # the catalog is shown all the same
+        assert app.help_ready is None
+        await pilot.press("question_mark")
+        assert "Two rounds side by side" in "\n".join(help_lines(app))

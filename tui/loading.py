@@ -113,7 +113,10 @@ def warm_help(app) -> None:  # noqa: ANN001 - the NegotrackApp
     so that a `?` pressed while a big catalog loads opens the help without doing either."""
     from .screens.help import prerender_help
 
-    prerender_help(app)
+    try:
+        prerender_help(app)
+    except Exception:  # noqa: BLE001 - a head start only: the help renders itself when opened
+        app.help_ready = None
 
 
 class Loading:
@@ -132,7 +135,7 @@ class Loading:
             self._reload()
 
     def _reload(self) -> None:
-        if self.analysis is None:
+        if self.help_ready is None:
             warm_help(self)
         with paused_gc():
             catalog, problems, data = read_catalog(self.path)
