@@ -245,7 +245,7 @@ async def test_the_loading_worker_measures_the_columns_and_the_widths_are_every_
         catalog = app.catalog
         # measured by the worker, off the UI thread, before the catalog reached the screen, which
         # then only looks the widths up
-        assert measured == [(catalog, False)] and layout._widest[0] is catalog
+        assert measured == [(catalog, False)] and layout.widest_positions.last() is catalog
         expected = {p.id: max((cell_len(pos.shown()) for r in catalog.rounds for (pid, _), pos in r.positions.items()
                                if pid == p.id), default=0) for p in catalog.parties}
         assert party_naturals(catalog.demands, catalog.parties, app.analysis) == expected

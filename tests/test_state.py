@@ -79,3 +79,20 @@ def test_column_widths_grow_and_shrink_within_limits_and_reset():
     assert ViewState().resize("x", 3, -4).width_of("x") == MIN_WIDTH
     assert ViewState().resize("x", MAX_WIDTH, 4).width_of("x") == MAX_WIDTH
     assert state.reset_widths().widths == ()
+
+
+def test_last_catalog_computes_once_per_catalog_and_again_for_a_new_one():
+    from types import SimpleNamespace
+
+    from negotrack.tui.memo import LastCatalog
+
+    calls = []
+
+    @LastCatalog
+    def count(catalog):  # noqa: ANN001, ANN202
+        calls.append(catalog)
+        return len(catalog.rounds)
+
+    first, second = SimpleNamespace(rounds=[1, 2]), SimpleNamespace(rounds=[1, 2])  # equal, not the same
+    assert count(first) == 2 and count(first) == 2 and calls == [first]
+    assert count(second) == 2 and calls == [first, second] and count.last() is second

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 
 from negotrack.store.model import Catalog
 
+from .memo import LastCatalog
+
 #: how much `+` and `-` widen or narrow a column, and the limits they stay within
 WIDTH_STEP = 4
 MIN_WIDTH, MAX_WIDTH = 4, 120
@@ -105,17 +107,11 @@ class ViewState:
         return replace(self, widths=())
 
 
-#: the last catalog's round ids -> index (a round switch asks several times; at 1,000 rounds a
-#: list of ids each time cost ~0.3 ms a switch)
-_indexes: tuple[Catalog | None, dict[str, int]] = (None, {})
-
-
+@LastCatalog
 def _round_indexes(catalog: Catalog) -> dict[str, int]:
-    global _indexes
-    memo, indexes = _indexes
-    if memo is not catalog:
-        indexes = {}
-        for i, rnd in enumerate(catalog.rounds):
-            indexes.setdefault(rnd.id, i)  # the first of a duplicated id, as list.index gave
-        _indexes = (catalog, indexes)
+    """The round ids -> index (a round switch asks several times; at 1,000 rounds a list of ids
+    each time cost ~0.3 ms a switch)."""
+    indexes: dict[str, int] = {}
+    for i, rnd in enumerate(catalog.rounds):
+        indexes.setdefault(rnd.id, i)  # the first of a duplicated id, as list.index gave
     return indexes

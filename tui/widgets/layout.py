@@ -20,6 +20,7 @@ from negotrack.store.analysis import Analysis, Shift
 from negotrack.store.model import Catalog, Demand, Party
 from negotrack.store.text import one_line
 
+from ..memo import LastCatalog
 from ..present import EMPTY_CELL, CellContent, Pieces, cell_content, gap_pieces, wrap
 from ..state import MAX_WIDTH, MIN_WIDTH
 
@@ -172,26 +173,18 @@ def party_naturals(demands: tuple[Demand, ...], parties: tuple[Party, ...], anal
     return {p.id: max((widest.get((p.id, d.id), 0) for d in demands), default=0) for p in parties}
 
 
-#: (catalog, (party, demand) -> the widest position text of that pair in any round), for the
-#: last catalog: measuring every position (600,000 at XL, ~0.6 s) is done once per catalog, by
-#: the loading worker before the catalog is shown (tui/loading.py), not by the UI thread
-_widest: tuple[Catalog | None, dict[tuple[str, str], int]] = (None, {})
-
-
+@LastCatalog
 def widest_positions(catalog: Catalog) -> dict[tuple[str, str], int]:
-    """The widest position text of each (party, demand) over every round, in terminal cells."""
-    global _widest
-    memo, widest = _widest
-    if memo is catalog:
-        return widest
-    widest = {}
+    """The widest position text of each (party, demand) over every round, in terminal cells.
+    Measuring every position (600,000 at XL, ~0.6 s) is done once per catalog, by the loading
+    worker before the catalog is shown (tui/loading.py), not by the UI thread."""
+    widest: dict[tuple[str, str], int] = {}
     for rnd in catalog.rounds:
         for pair, position in rnd.positions.items():
             text = position.shown()
             width = len(text) if text.isascii() else cell_len(text)
             if width > widest.get(pair, 0):
                 widest[pair] = width
-    _widest = (catalog, widest)
     return widest
 
 
