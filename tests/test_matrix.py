@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from textual.message import Message
+
 from negotrack.tui.app import NegotrackApp
 from negotrack.tui.widgets.matrix import DEMAND_KEY, GAP_KEY, Matrix
 from negotrack.tui.widgets.panels import DetailPane
@@ -286,9 +288,11 @@ async def test_a_round_taller_or_shorter_than_the_screen_gets_its_scroll_range_a
         assert shown[-4].lstrip().startswith("Demand 7") and shown[-1].split() == ["was:", "yes", "7"] * 2
 
 
-async def test_the_prefetch_gives_way_to_a_waiting_key_and_draws_one_round_per_turn(monkeypatch):
-    queued = [0]
-    monkeypatch.setattr(NegotrackApp, "message_queue_size", property(lambda self: queued[0]))
+class Nudge(Message):
+    """A message that waits in a queue, as a key on its way does."""
+
+
+async def test_the_prefetch_gives_way_to_a_waiting_key_and_draws_one_round_per_turn():
     app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
     async with app.run_test(size=(120, 40)) as pilot:
         app, matrix = await opened(pilot)
@@ -299,11 +303,16 @@ async def test_the_prefetch_gives_way_to_a_waiting_key_and_draws_one_round_per_t
         def prepared() -> set[str]:
             return {key[1] for key in matrix._prepared}
 
-        queued[0] = 1  # a key waits: the prefetch goes after it
-        app._prefetch()
-        assert app._prefetch_timer is not None and not prepared()
-        app._prefetch_timer.stop()
-        queued[0] = 0
+        # a key waits, in the app's queue or bubbling up from the focused matrix to the App
+        # (every other queue empty between two hops): the prefetch goes after it
+        assert app.focused is matrix
+        for pump in (app, matrix, matrix.parent):
+            pump.post_message(Nudge())
+            app._prefetch()
+            assert app._prefetch_timer is not None and not prepared(), pump
+            app._prefetch_timer.stop()
+            await pilot.pause()  # the nudge goes its way
+        assert not any(p.message_queue_size for p in (app, matrix, matrix.parent))
         app._prefetch()  # one round per turn: the one before first
         assert prepared() == {"r1"} and app._prefetch_timer is not None
         app._prefetch_timer.stop()
@@ -312,3 +321,10 @@ async def test_the_prefetch_gives_way_to_a_waiting_key_and_draws_one_round_per_t
         app._prefetch_timer.stop()
         app._prefetch(2)  # then the heap, and nothing left to do
         assert app._prefetch_timer is None
+
+
+def test_the_prefetch_timer_firing_as_the_app_quits_finds_nothing_waiting():
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    assert not app.screen_stack  # as after the last screen is gone
+    assert app._input_waiting() is False
+    app._prefetch()  # nothing to draw into, nothing raised

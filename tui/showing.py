@@ -122,7 +122,7 @@ class Showing:
         waits for one step at most (~9 ms at L, against ~20 for the three at once), and a new
         round shown cancels the steps left (`refresh_view` stops the timer)."""
         self._prefetch_timer = None
-        if self.message_queue_size:
+        if self._input_waiting():
             # a key (or other work) arrived meanwhile: it goes first, this waits its turn
             self._prefetch_timer = self.set_timer(PREFETCH_DELAY, partial(self._prefetch, step))
             return
@@ -136,6 +136,21 @@ class Showing:
             self._prefetch_timer = self.set_timer(PREFETCH_STEP, partial(self._prefetch, step + 1))
         else:
             collect_if_due()  # while the user reads, not in the next key
+
+    def _input_waiting(self) -> bool:
+        """A message waits in the app's queue or on a key's way: a key the App binds without
+        priority goes to the focused widget and bubbles up through its parents back to the
+        App, so between two hops every queue of the app's may be empty but one of those."""
+        if self.message_queue_size:
+            return True
+        if not self.screen_stack:  # quitting: the timer may fire as the screens go
+            return False
+        node = self.screen_stack[-1].focused
+        while node is not None and node is not self:
+            if node.message_queue_size:
+                return True
+            node = node.parent
+        return False
 
     # a handler by name, not `@on`: Textual collects decorated handlers only from widget classes
     def on_matrix_cell_highlighted(self, event: Matrix.CellHighlighted) -> None:
