@@ -281,12 +281,21 @@ class Actions:
         self.push_screen(WhatsNewScreen(self.whats_new, self._seen_at), jump)
 
     def action_help(self) -> None:
+        if self.screen is self.screen_stack[0]:
+            self.prepare_help()
+            self.push_screen("help")
+
+    def prepare_help(self) -> None:
+        """Install the help screen and start it: its widgets composed and styled, not shown.
+        The first load does it while the UI thread waits for the catalog (tui/loading.py), so
+        that the first `?` costs what every later one does."""
         from .screens.help import HelpScreen
 
-        if self.screen is self.screen_stack[0]:
-            if not self.is_screen_installed("help"):
-                self.install_screen(HelpScreen(), "help")
-            self.push_screen("help")
+        if not self.screen_stack or not self.is_running:  # quitting before the load's call came
+            return
+        if not self.is_screen_installed("help"):
+            self.install_screen(HelpScreen(), "help")
+        self._get_screen("help")  # textual's own step of push_screen: a no-op once it runs
 
     def action_edit(self) -> None:
         """Open $VISUAL/$EDITOR at the selected position's line (on the error list: at the

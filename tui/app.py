@@ -37,6 +37,7 @@ from . import prefs
 from .actions import Actions, Selection
 from .loading import Loading
 from .palette import GoToProvider
+from .screens.backdrop import Palette
 from .showing import Showing
 from .crash import crash_report
 from .present import legend
@@ -269,6 +270,11 @@ class NegotrackApp(Actions, Loading, Showing, App[int]):
             except Exception:  # noqa: BLE001 - leaving: a failed save must not turn into a traceback
                 pass
             self.session.close()
+
+    def action_command_palette(self) -> None:
+        """textual's, with the palette over a Backdrop (tui/screens/backdrop.py)."""
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen):  # noqa: ANN201 - an iterable of SystemCommand
         from .palette import system_commands

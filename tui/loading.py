@@ -137,6 +137,7 @@ class Loading:
     def _reload(self) -> None:
         if self.help_ready is None:
             warm_help(self)
+            self.call_later(self.prepare_help)  # on the UI thread, which waits for the catalog
         with paused_gc():
             catalog, problems, data = read_catalog(self.path)
             analysis = first = None

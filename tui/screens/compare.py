@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,6 +24,7 @@ from negotrack.store.model import Catalog, Demand, Party, Position, Round
 from negotrack.store.text import one_line
 
 from ..present import AGREEMENT_STYLES, SHIFT_STYLES, position_text
+from .backdrop import Modal
 from .reading import ReadingScroll, claim_text, round_label, round_name, status_text
 
 
@@ -41,7 +41,7 @@ def _option(rnd: Round) -> Option:
     return Option(round_label(rnd), id=rnd.id)
 
 
-class CompareDialog(ModalScreen[RoundsChoice | None]):
+class CompareDialog(Modal[RoundsChoice | None]):
     """Choose two rounds: the first defaults to the pinned baseline, else the round before the
     current one; the second to the current one. Enter in the second list compares."""
 
@@ -215,7 +215,7 @@ def summary_line(analysis: Analysis, first: str, second: str, shifts: dict[tuple
         f"widened on {widening}.")
 
 
-class CompareScreen(ModalScreen[None]):
+class CompareScreen(Modal[None]):
     """Two rounds side by side, per demand; `c` keeps only what changed between them."""
 
     AUTO_FOCUS = "#compare-scroll"

@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from negotrack.store.article import Article, ArticleError, read_article
@@ -29,6 +28,7 @@ from negotrack.store.model import Catalog
 from negotrack.store.text import clean, one_line
 
 from ..commands.draft import Renderer, comment
+from .backdrop import Modal
 
 
 def drafts_path(catalog_path: str) -> str:
@@ -43,7 +43,7 @@ def proposal_yaml(renderer: Renderer, proposal: Proposal) -> str:
     return "\n".join(lines) + "\n"
 
 
-class DraftScreen(ModalScreen[None]):
+class DraftScreen(Modal[None]):
     """Ask for a report, then review what `draft` proposes, one proposal at a time."""
 
     AUTO_FOCUS = "#draft-path"

@@ -7,16 +7,16 @@ import os
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from negotrack.store.problems import Problem
 from negotrack.store.text import clean
 
+from .backdrop import Modal
 from .reading import ReadingScroll
 
 
-class ErrorScreen(ModalScreen[None]):
+class ErrorScreen(Modal[None]):
     """Shown instead of the dashboard while the catalog has errors (or on `E`).
 
     Modal, so that the dashboard's keys (rounds, timeline, compare, ...) are neither offered in

@@ -16,13 +16,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
-from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widget import Widget
 
 from negotrack.store.analysis import CLAIM_GLYPH, SHIFT_GLYPHS, SHIFT_MEANINGS, TREND_GLYPHS
 
 from ..present import SHIFT_STYLES
+from .backdrop import Modal
 from .reading import CLAIM_STYLE, STATUS_MARK, ReadingScroll
 
 
@@ -156,7 +156,7 @@ class Prerendered(Widget):
         return lines[y].apply_style(self.rich_style).extend_cell_length(width, self.rich_style)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     """The keys, from the bindings. The App installs one and shows it again on every `?`: its
     tables are built and laid out once per session (and per width), not on every opening."""
 

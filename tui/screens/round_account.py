@@ -8,7 +8,6 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from negotrack.store.analysis import SHIFT_GLYPHS, Analysis
@@ -16,6 +15,7 @@ from negotrack.store.model import Catalog, Round
 from negotrack.store.text import clean, one_line
 
 from ..present import SHIFT_STYLES
+from .backdrop import Modal
 from .reading import STATUS_MARK, STATUS_MEANINGS, ReadingScroll, party_name, round_name
 
 
@@ -128,7 +128,7 @@ def account(analysis: Analysis, round_id: str) -> Group:
     return Group(*parts)
 
 
-class RoundAccountScreen(ModalScreen[str]):
+class RoundAccountScreen(Modal[str]):
     """A round's whole account; `[` and `]` read the round before or after. Dismissed with the
     id of the round shown last, so the App may follow the reader there."""
 

@@ -7,13 +7,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from negotrack.store.model import Catalog
 from negotrack.store.text import one_line
 
 from ..present import plain
+from .backdrop import Modal
 
 
 def citations(catalog: Catalog) -> dict[str, list[str]]:
@@ -26,7 +26,7 @@ def citations(catalog: Catalog) -> dict[str, list[str]]:
     return cited
 
 
-class SourcesScreen(ModalScreen[None]):
+class SourcesScreen(Modal[None]):
     AUTO_FOCUS = "#sources-table"
     BINDINGS = [
         Binding("escape,s,q", "dismiss", "Close"),

@@ -16,7 +16,6 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from negotrack.store.analysis import SHIFT_GLYPHS, TREND_GLYPHS, Analysis, measure
@@ -24,6 +23,7 @@ from negotrack.store.model import Catalog, Demand, Round, Value
 from negotrack.store.text import one_line
 
 from ..present import AGREEMENT_STYLES, SHIFT_STYLES, position_text
+from .backdrop import Modal
 from .reading import STATUS_MARK, ReadingScroll, claim_text, round_name, status_text
 
 MARKS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -304,7 +304,7 @@ class Chart(Static):
         self.update(chart(self.analysis, self.demand_id, self.current, self.size.width))
 
 
-class TimelineScreen(ModalScreen[None]):
+class TimelineScreen(Modal[None]):
     AUTO_FOCUS = "#timeline-scroll"
     BINDINGS = [Binding("escape,t,q", "dismiss", "Close")]
     DEFAULT_CSS = """

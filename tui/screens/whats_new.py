@@ -7,14 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from negotrack.store.changes import Change, split_key
 from ..present import plain, stored_position_text
+from .backdrop import Modal
 
 
-class WhatsNewScreen(ModalScreen[tuple[str, str, str] | None]):
+class WhatsNewScreen(Modal[tuple[str, str, str] | None]):
     """Dismissed with (round, party, demand) of the chosen change, or None."""
 
     AUTO_FOCUS = "#whats-new-table"

@@ -7,11 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .backdrop import Modal
 
-class ZoomScreen(ModalScreen[None]):
+
+class ZoomScreen(Modal[None]):
     """What `detail_lines` says about one cell, with the room of the whole screen."""
 
     AUTO_FOCUS = "#zoom-box"
