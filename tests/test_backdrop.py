@@ -5,6 +5,7 @@ ready by the first load, before anyone asks for it."""
 from __future__ import annotations
 
 from textual.color import Color
+from textual.message import Message
 from textual.renderables.background_screen import BackgroundScreen
 
 from negotrack.tui.app import NegotrackApp
@@ -83,3 +84,29 @@ async def test_the_help_has_a_plain_margin_and_is_ready_before_the_first_questio
         assert app.screen is ready
         # no dimmed dashboard under a box of 90 %: the theme's background, opaque
         assert app.screen.styles.background.a == 1 and drawn[0] == 0
+
+
+class Nudge(Message):
+    """A message that waits in a queue, as a key on its way does."""
+
+
+async def test_the_help_is_composed_ahead_only_when_nothing_waits(monkeypatch):
+    import negotrack.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "HELP_DELAY", 600)  # this test calls it itself
+    async with dashboard().run_test(size=(120, 40)) as pilot:
+        app = await opened(pilot)
+        await until(pilot, lambda: app._help_tried)
+        await pilot.press("z")  # a screen covers the dashboard
+        await until(pilot, lambda: isinstance(app.screen, ZoomScreen))
+        app.prepare_help_when_idle()
+        assert not app.is_screen_installed("help")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.screen_stack[0])
+        app.focused.post_message(Nudge())  # a key on its way
+        app.prepare_help_when_idle()
+        assert not app.is_screen_installed("help")
+        await pilot.pause()
+        app.prepare_help_when_idle()
+        assert app.is_screen_installed("help") and app.get_screen("help").is_running
+        assert app.screen is app.screen_stack[0]  # composed, not shown

@@ -287,11 +287,11 @@ class Actions:
 
     def prepare_help(self) -> None:
         """Install the help screen and start it: its widgets composed and styled, not shown.
-        The first load does it while the UI thread waits for the catalog (tui/loading.py), so
-        that the first `?` costs what every later one does."""
+        The app does it in an idle moment after it starts (`prepare_help_when_idle`), so that the
+        first `?` costs what every later one does."""
         from .screens.help import HelpScreen
 
-        if not self.screen_stack or not self.is_running:  # quitting before the load's call came
+        if not self.screen_stack or not self.is_running:  # quitting before the timer fired
             return
         if not self.is_screen_installed("help"):
             self.install_screen(HelpScreen(), "help")

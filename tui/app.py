@@ -35,7 +35,7 @@ from negotrack.store.problems import Problem
 
 from . import prefs
 from .actions import Actions, Selection
-from .loading import Loading
+from .loading import HELP_DELAY, Loading
 from .palette import GoToProvider
 from .screens.backdrop import Palette
 from .showing import Showing
@@ -222,6 +222,7 @@ class NegotrackApp(Actions, Loading, Showing, App[int]):
         # reading thread and the screen's start-up take turns on the GIL, and the first frame
         # comes later with no gain for the filled one (measured at M, BENCHMARKS.md)
         self.call_after_refresh(self.reload)
+        self.set_timer(HELP_DELAY, self.prepare_help_when_idle)
         if self.watch_enabled:
             self.watch_catalog()
 

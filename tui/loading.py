@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from negotrack.store.analysis import Analysis, analyze, analyze_round
 from negotrack.store.text import one_line
-from negotrack.store.pauses import paused_gc, pausing
+from negotrack.store.pauses import pause_point, paused_gc, pausing
 
 from .session import Opening
 from .view import Place, change_places
@@ -48,6 +48,12 @@ FIRST_ROUND_CELLS = 100_000
 #: 256,000 objects, 0.15 s; XL's 3 million, 1.7 s); above, it collects and freezes what is not
 #: frozen yet, which takes milliseconds. (`gc.get_freeze_count()` would walk them too.)
 THOROUGH_FREEZE_CELLS = 100_000
+#: seconds after the first frame before the help screen is composed ahead (`prepare_help_when_idle`):
+#: after the reading thread has rendered its text, and after a catalog that reads in a moment
+#: (M: 0.15-0.25 s) is on screen
+HELP_DELAY = 0.5
+#: seconds before trying again when a key or a screen was in the way
+HELP_RETRY = 0.1
 #: at each pause point (a round read or analysed, a piece of a big file decoded: a few ms of
 #: work at XL), the reading thread waits while the UI thread is busy, at most this long, so
 #: that the load goes on (at no less than about a tenth of its speed) under a stream of keys
@@ -110,11 +116,14 @@ def read_catalog(path: str):  # noqa: ANN201 - store.catalog.read_catalog's trip
 def warm_help(app) -> None:  # noqa: ANN001 - the NegotrackApp
     """Off the UI thread, at the start of the first load: import what the help needs (the
     screens whose keys it lists, 12 ms) and render its text for the present width (10 ms),
-    so that a `?` pressed while a big catalog loads opens the help without doing either."""
-    from .screens.help import prerender_help
-
+    so that a `?` pressed while a big catalog loads opens the help without doing either. It
+    steps aside for a busy UI thread between its steps, as the reading does."""
+    pause = pause_point() or (lambda: None)
     try:
-        prerender_help(app)
+        pause()
+        from .screens.help import prerender_help
+
+        prerender_help(app, pause)
     except Exception:  # noqa: BLE001 - a head start only: the help renders itself when opened
         app.help_ready = None
 
@@ -124,6 +133,8 @@ class Loading:
 
     #: the help's text rendered by the first load's worker (`warm_help`), for HelpScreen
     help_ready: tuple | None = None
+    #: set once the worker has tried to render it (it may have failed: help_ready is None)
+    _help_tried: bool = False
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def reload(self) -> None:
@@ -137,7 +148,7 @@ class Loading:
     def _reload(self) -> None:
         if self.help_ready is None:
             warm_help(self)
-            self.call_later(self.prepare_help)  # on the UI thread, which waits for the catalog
+            self._help_tried = True
         with paused_gc():
             catalog, problems, data = read_catalog(self.path)
             analysis = first = None
@@ -176,6 +187,19 @@ class Loading:
             self.session = None
         self._opened = True
         self.post_message(self.Remembered(opening, tuple(warnings)))
+
+    def prepare_help_when_idle(self) -> None:
+        """Compose the help screen (`prepare_help`) once nothing waits: HELP_DELAY after the
+        first frame, when a big catalog is still being read (the first `?` of someone waiting
+        for it then costs what a later one does) or a small one is on screen already (it is
+        not delayed). Put off until the worker has rendered its text, and while a key is on its way
+        or a screen covers the dashboard."""
+        if not self.screen_stack or self.is_screen_installed("help"):
+            return
+        if not self._help_tried or self._input_waiting() or self.screen is not self.screen_stack[0]:
+            self.set_timer(HELP_RETRY, self.prepare_help_when_idle)
+            return
+        self.prepare_help()
 
     @work(thread=True, exclusive=True, group="unclaimed", exit_on_error=False)
     def analyse_without_claims(self, analysis: Analysis) -> None:

@@ -8,7 +8,7 @@ change the round behind this one instead of scrolling it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -112,10 +112,13 @@ def help_text_width(screen_width: int) -> int:
     return screen_width * 9 // 10 - 8
 
 
-def prerender_help(app) -> None:  # noqa: ANN001 - the NegotrackApp
+def prerender_help(app, pause: Callable[[], None] = lambda: None) -> None:  # noqa: ANN001 - the NegotrackApp
     """Render the help's text ahead of time, for the screen's present width, off the UI thread
-    (the first load's worker): on the first `?` that was 10 ms of the UI thread's 50-90 (160x50)."""
-    renderables = help_renderables(app)
+    (the first load's worker): on the first `?` that was 10 ms of the UI thread's 50-90 (160x50).
+    `pause()` comes between the steps (the reading thread's step aside for a busy UI thread)."""
+    pause()
+    renderables = help_renderables(app)  # imports the screens whose keys it lists
+    pause()
     width = help_text_width(app.size.width)
     app.help_ready = (renderables, (width, render_lines(app.console, renderables, width)))
 
