@@ -385,13 +385,15 @@ class Analysis:
         """Every cell where something new was said, in round, demand, party order."""
         if not self.complete:
             self._completed()
-        return [
-            self._cells[(r.id, p.id, d.id)]
-            for r in self.catalog.rounds
-            for d in self.catalog.demands
-            for p in self.catalog.parties
-            if (s := self._cells[(r.id, p.id, d.id)].shift) is not None and s.changed
-        ]
+        cells, demands, parties = self._cells, self.catalog.demands, self.catalog.parties
+        changed: list[Cell] = []
+        pause = pause_point()  # a round at a time: 0.5 s for XL's 600,000 cells
+        for r in self.catalog.rounds:
+            if pause is not None:
+                pause()
+            changed += [cell for d in demands for p in parties
+                        if (s := (cell := cells[(r.id, p.id, d.id)]).shift) is not None and s.changed]
+        return changed
 
     def compare(self, base_round: str, round_id: str) -> dict[tuple[str, str], Shift | None]:
         """The shift of every (party, demand) from `base_round` to `round_id`.

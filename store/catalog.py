@@ -70,7 +70,7 @@ def parse_catalog(data: bytes | str, file: str = "<catalog>") -> tuple[Catalog |
         catalog = read_valid(text, file, digests=_marks_index_characters())
         if catalog is not None:
             return catalog, []
-        return _parse_reference(text, file)
+        return _parse_reference(str(text), file)  # a big file's pieces joined, to explain it
 
 
 def _parse_reference(text: str, file: str) -> tuple[Catalog | None, list[Problem]]:

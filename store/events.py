@@ -42,7 +42,7 @@ from .model import ROLES, ROUND_STATUSES, STATUSES, Catalog, Demand, Party, Posi
 from .nodes import _DATE, ID
 from .rounds import DISPUTED_KEYS, POSITION_KEYS, ROUND_KEYS
 from .pauses import pause_point
-from .yamlread import FALSE, NULLS, TRUE, CatalogLoader, TextPieces, number_of
+from .yamlread import FALSE, NULLS, TRUE, CatalogLoader, PiecedText, TextPieces, number_of
 
 #: the same as catalog.TOP_KEYS and FORMAT_VERSION (catalog imports this module)
 TOP_KEYS = frozenset(("format", "title", "description", "parties", "demands", "sources", "rounds"))
@@ -81,13 +81,14 @@ class _Unusual(Exception):
     """Something this reader does not take; the reference builder reads the file instead."""
 
 
-def read_valid(text: str, file: str, digests: bool = True) -> Catalog | None:
+def read_valid(text: str | PiecedText, file: str, digests: bool = True) -> Catalog | None:
     """The catalog in `text` when it is plainly valid, else None (see the module docstring).
 
     `digests`: give each round its text digest (as the reference does when the loader's marks
     count characters).
     """
-    loader = CatalogLoader(TextPieces(text) if len(text) > PIECES_ABOVE else text)
+    pieces = len(text) > PIECES_ABOVE or not isinstance(text, str)
+    loader = CatalogLoader(TextPieces(text) if pieces else text)
     try:
         return _EventReader(loader.get_event, file, text if digests else "").catalog()
     except (_Unusual, yaml.YAMLError):

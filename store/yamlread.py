@@ -7,6 +7,7 @@ scalars are interpreted by the model builder with YAML 1.2 core rules (only
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import functools
 import math
@@ -79,8 +80,9 @@ class Composed:
 DECODE_PIECE = 1 << 22
 
 
-def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
-    """UTF-8 (with or without BOM) to text, or a problem at the first bad byte."""
+def decode(data: bytes, file: str) -> tuple[str | PiecedText | None, list[Problem]]:
+    """UTF-8 (with or without BOM) to text, or a problem at the first bad byte. A big file's
+    text is a `PiecedText`: the pieces it was decoded in, never joined into one string."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if len(data) > 2 * DECODE_PIECE:
@@ -105,7 +107,7 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def _decode_in_pieces(data: bytes) -> str | None:
+def _decode_in_pieces(data: bytes) -> PiecedText | None:
     """`data.decode("utf-8")` DECODE_PIECE bytes at a time (a character cut in two is carried
     into the next piece), or None when it is not UTF-8: the whole decoding then says where."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -119,11 +121,56 @@ def _decode_in_pieces(data: bytes) -> str | None:
         pieces.append(decoder.decode(b"", final=True))
     except UnicodeDecodeError:
         return None
-    return "".join(pieces)
+    return PiecedText(pieces)
+
+
+class PiecedText:
+    """A big file's text as the pieces it was decoded in: its length and its slices, as the
+    string would give them, without the string. Joining XL's pieces into one string (63 million
+    characters) is a single C call of ~70 ms that holds the interpreter lock, and a key pressed
+    on the dashboard meanwhile waited for all of it. What reads a catalog needs only slices:
+    libyaml reads it a piece at a time (`TextPieces`), a round's digest is a slice; `str()` joins
+    it for what needs the whole (the reference reader, for a file that is not plainly valid)."""
+
+    __slots__ = ("pieces", "starts", "length")
+
+    def __init__(self, pieces: list[str]) -> None:
+        self.pieces = [piece for piece in pieces if piece]
+        #: where each piece starts in the text
+        self.starts: list[int] = []
+        at = 0
+        for piece in self.pieces:
+            self.starts.append(at)
+            at += len(piece)
+        self.length = at
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, key: slice) -> str:
+        if not isinstance(key, slice):
+            raise TypeError("a PiecedText is read by slices")
+        start, stop, step = key.indices(self.length)
+        if step != 1:
+            raise ValueError("a PiecedText is read by contiguous slices")
+        if start >= stop:
+            return ""
+        index = bisect.bisect_right(self.starts, start) - 1
+        parts = []
+        while start < stop:
+            piece, offset = self.pieces[index], start - self.starts[index]
+            part = piece[offset:offset + stop - start]
+            parts.append(part)
+            start += len(part)
+            index += 1
+        return parts[0] if len(parts) == 1 else "".join(parts)
+
+    def __str__(self) -> str:
+        return "".join(self.pieces)
 
 
 class TextPieces:
-    """A text handed to libyaml a piece at a time, as a file would be (`CParser(stream)` calls
+    """A text (a str or a PiecedText) handed to libyaml a piece at a time, as a file would be (`CParser(stream)` calls
     `read(size)` for each buffer it fills). Given the text itself, CParser encodes all of it to
     UTF-8 in one C call that keeps the GIL (80 ms at XL); this way each call encodes at most
     `size` characters. libyaml reads the same characters either way, so events and marks are
@@ -131,7 +178,7 @@ class TextPieces:
 
     __slots__ = ("text", "at")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str | PiecedText) -> None:
         self.text = text
         self.at = 0
 

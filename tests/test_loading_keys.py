@@ -20,6 +20,8 @@ import negotrack.tui.loading as loading
 from negotrack.store.analysis import analyze
 from negotrack.store.catalog import parse_catalog
 from negotrack.tui.app import NegotrackApp
+from negotrack.tui.view import change_places
+from negotrack.tui.widgets.layout import widest_positions
 from negotrack.tui.screens.help import HelpScreen
 from negotrack.tui.widgets.matrix import Matrix
 
@@ -154,10 +156,16 @@ def test_pause_points_are_called_while_reading_and_analysing(monkeypatch):
     with pauses.pausing(lambda: calls.append(1)):
         catalog, problems = parse_catalog(data)
         read = len(calls)
-        analyze(catalog)
+        analysis = analyze(catalog)
+        analysed = len(calls)
+        change_places(analysis)  # the changed cells, for `n`
+        placed = len(calls)
+        widest_positions(catalog)  # the columns' widths
     assert problems == [] and catalog is not None
     assert read >= len(catalog.rounds) + len(data) // 1000  # each round read, each piece decoded
-    assert len(calls) >= read + len(catalog.rounds)  # each round analysed
+    assert analysed >= read + len(catalog.rounds)  # each round analysed
+    assert placed >= analysed + len(catalog.rounds)  # each round's changed cells listed
+    assert len(calls) >= placed + len(catalog.rounds)  # each round's positions measured
     assert pauses.pause_point() is None
 
 
@@ -166,8 +174,41 @@ def test_decoding_in_pieces_is_decoding(monkeypatch, piece):
     text = "title: é€😀 جبهة ألفا — עברית\n" * 40 + "end: ok\n"
     data = text.encode("utf-8")
     monkeypatch.setattr(yamlread, "DECODE_PIECE", piece)
-    assert yamlread.decode(data, "f") == (text, [])
-    assert yamlread.decode(b"\xef\xbb\xbf" + data, "f") == (text, [])
+    for encoded in (data, b"\xef\xbb\xbf" + data):
+        decoded, problems = yamlread.decode(encoded, "f")
+        assert problems == [] and len(decoded) == len(text) and str(decoded) == text
+        # a big file's pieces are never joined; a small one is decoded whole
+        assert isinstance(decoded, yamlread.PiecedText) == (len(data) > 2 * piece)
+
+
+@pytest.mark.parametrize("piece", [1, 2, 5, 64])
+def test_a_pieced_text_slices_as_the_string_does(piece):
+    text = "id: é€😀 جبهة ألفا — עברית\n" * 9
+    pieced = yamlread.PiecedText([text[i:i + piece] for i in range(0, len(text), piece)] + [""])
+    assert len(pieced) == len(text) and bool(pieced) and str(pieced) == text
+    n = len(text)
+    for start in (0, 1, piece - 1, piece, piece + 1, n // 2, n - 1, n, n + 5, -3):
+        for stop in (0, 1, piece, piece + 1, 2 * piece + 3, n // 2 + 7, n - 1, n, n + 5, -1):
+            assert pieced[start:stop] == text[start:stop], (start, stop)
+    assert pieced[:] == text and not yamlread.PiecedText([])
+
+
+def test_a_big_file_is_read_from_its_pieces_as_from_the_whole_text(monkeypatch):
+    """A file over 2 x DECODE_PIECE is decoded in pieces and read from them: the same catalog,
+    digests and problems as from its text decoded whole, valid or not."""
+    cases = [(name, text.encode("utf-8")) for name, text in _catalogs()]
+    cases += [(path.name, path.read_bytes()) for path in sorted((DATA / "bad").glob("*.yaml"))]
+    pieced_count = 0
+    for name, data in cases:
+        whole = parse_catalog(data, name)
+        monkeypatch.setattr(yamlread, "DECODE_PIECE", 64)
+        pieced_count += isinstance(yamlread.decode(data, name)[0], yamlread.PiecedText)
+        pieced = parse_catalog(data, name)
+        monkeypatch.setattr(yamlread, "DECODE_PIECE", 1 << 22)
+        assert repr(pieced) == repr(whole), name
+        if whole[0] is not None:
+            assert [r.text_digest for r in pieced[0].rounds] == [r.text_digest for r in whole[0].rounds], name
+    assert pieced_count > len(cases) // 2  # most of them were read from their pieces
 
 
 def test_a_bad_byte_is_reported_where_it_is_when_decoding_in_pieces(monkeypatch):

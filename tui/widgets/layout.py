@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from negotrack.store.analysis import Analysis, Shift
 from negotrack.store.model import Catalog, Demand, Party
+from negotrack.store.pauses import pause_point
 from negotrack.store.text import one_line
 
 from ..memo import LastCatalog
@@ -179,7 +180,10 @@ def widest_positions(catalog: Catalog) -> dict[tuple[str, str], int]:
     Measuring every position (600,000 at XL, ~0.6 s) is done once per catalog, by the loading
     worker before the catalog is shown (tui/loading.py), not by the UI thread."""
     widest: dict[tuple[str, str], int] = {}
+    pause = pause_point()  # a round at a time: 0.5 s for XL's 582,000 positions
     for rnd in catalog.rounds:
+        if pause is not None:
+            pause()
         for pair, position in rnd.positions.items():
             text = position.shown()
             width = len(text) if text.isascii() else cell_len(text)
