@@ -94,6 +94,29 @@ async def test_a_big_catalog_is_shown_with_its_whole_analysis_a_small_one_round_
     assert installed == [big]
 
 
+@pytest.mark.parametrize("limit", [0, 20_000], ids=["above the limit", "below it"])
+async def test_a_reload_shows_the_shown_round_first_up_to_its_limit(monkeypatch, limit):
+    """After a save, a catalog up to RELOAD_ROUND_CELLS is shown from the shown round's analysis
+    and the whole one follows, as on the first load; a bigger one is shown whole."""
+    monkeypatch.setattr(loading, "RELOAD_ROUND_CELLS", limit)
+    seen: list[tuple[str, bool]] = []
+
+    def hook(message) -> None:  # noqa: ANN001
+        if isinstance(message, (NegotrackApp.Loaded, NegotrackApp.Analysed)):
+            seen.append((type(message).__name__, message.analysis.complete))
+
+    app = NegotrackApp(str(DATA / "dash.yaml"), history=False, watch=False)
+    async with app.run_test(message_hook=hook) as pilot:
+        await until(pilot, lambda: app.analysis is not None and app.analysis.complete)
+        first = app.analysis
+        seen.clear()
+        app.reload()
+        await until(pilot, lambda: app.analysis is not first and app.analysis.complete)
+        await pilot.pause()
+        assert app.round_index == len(app.catalog.rounds) - 1  # where the user was
+    assert seen == ([("Loaded", False), ("Analysed", True)] if limit else [("Loaded", True)])
+
+
 def _thread_in(target, started: threading.Event) -> threading.Thread:
     thread = threading.Thread(target=target, daemon=True)
     thread.start()

@@ -43,6 +43,10 @@ FIRST_FRAME_WAIT = 2.0
 #: 4-10 s at XL's 600,000 cells, with no key handled meanwhile). Above it the worker analyses
 #: every round before anything is shown, and keys wait for nothing.
 FIRST_ROUND_CELLS = 100_000
+#: The same after a save, up to this many cells (M has 10,000): the new value shows ~60 ms
+#: sooner at M, and a key pressed before the whole analysis arrives computes it in ~50 ms. At
+#: L a key would wait 0.4 s, after every save: there the new value waits for the whole analysis.
+RELOAD_ROUND_CELLS = 20_000
 #: `_freeze_heap` unfreezes and collects everything only for catalogs up to this many cells:
 #: it walks every object on the UI thread, about 0.6 us each (L's catalog and analysis are
 #: 256,000 objects, 0.15 s; XL's 3 million, 1.7 s); above, it collects and freezes what is not
@@ -152,9 +156,10 @@ class Loading:
         with paused_gc():
             catalog, problems, data = read_catalog(self.path)
             analysis = first = None
-            if catalog is not None and catalog.rounds and self.analysis is None and _cells(catalog) <= FIRST_ROUND_CELLS:
-                # the first load: the shown round at once (5 ms at M, 23 at L), the whole
-                # analysis (54 and 410 ms) once that frame is out
+            limit = FIRST_ROUND_CELLS if self.analysis is None else RELOAD_ROUND_CELLS
+            if catalog is not None and catalog.rounds and _cells(catalog) <= limit:
+                # the shown round at once (5 ms at M, 23 at L), the whole analysis (54 and
+                # 410 ms) once that frame is out
                 first = analyze_round(catalog, self.state.round_index(catalog))
             elif catalog is not None:
                 analysis = analyze(catalog)
@@ -168,6 +173,8 @@ class Loading:
 
             # the text already read places each warning on its line: no second read of the file
             warnings = check_quotes(catalog, data.decode("utf-8-sig", "replace") if data is not None else None)
+        if first is not None:
+            self._first_frame.clear()  # set by the frame that shows it (on_negotrack_app_loaded)
         self.post_message(self.Loaded(catalog, first or analysis, problems, changes, warnings))
         if first is not None:
             self._first_frame.wait(FIRST_FRAME_WAIT)  # drawn without this thread taking turns on the GIL
