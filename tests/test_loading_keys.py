@@ -155,6 +155,20 @@ def test_the_reader_steps_aside_only_while_the_ui_thread_is_busy(monkeypatch):
         stop.set()
 
 
+def test_a_loop_polling_without_a_timeout_has_work_ready_and_is_busy():
+    """asyncio polls its selector with timeout 0 between callbacks when more are ready (a key's
+    messages): the reader must not take that for a loop waiting for something to do."""
+    def in_select(timeout, name="selectors.py", function="select"):  # noqa: ANN001, ANN202
+        return SimpleNamespace(f_code=SimpleNamespace(co_filename=f"/usr/lib/python3/{name}", co_name=function),
+                               f_locals={"self": object(), "timeout": timeout})
+
+    assert not loading._ui_idle(in_select(0))
+    assert loading._ui_idle(in_select(0.016)) and loading._ui_idle(in_select(None))
+    assert not loading._ui_idle(in_select(0, "windows_events.py", "_poll"))
+    assert loading._ui_idle(in_select(5, "windows_events.py", "_poll"))
+    assert not loading._ui_idle(in_select(0.016, "app.py", "select"))
+
+
 def test_a_ui_thread_blocked_elsewhere_than_its_selector_is_not_waited_for(monkeypatch):
     monkeypatch.setattr(loading, "MAX_STEP_ASIDE", 600.0)  # were it waited for, this test would hang
     stop, started = threading.Event(), threading.Event()
