@@ -97,16 +97,23 @@ async def test_the_help_is_composed_ahead_only_when_nothing_waits(monkeypatch):
     async with dashboard().run_test(size=(120, 40)) as pilot:
         app = await opened(pilot)
         await until(pilot, lambda: app._help_tried)
-        await pilot.press("z")  # a screen covers the dashboard
+        await pilot.press("z")  # a screen covers the dashboard: given up, no timer left
         await until(pilot, lambda: isinstance(app.screen, ZoomScreen))
+        retries: list[float] = []
+        set_timer = app.set_timer
+        monkeypatch.setattr(app, "set_timer", lambda delay, *a, **k: retries.append(delay) or set_timer(delay, *a, **k))
         app.prepare_help_when_idle()
-        assert not app.is_screen_installed("help")
+        assert not app.is_screen_installed("help") and retries == []
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.screen_stack[0])
-        app.focused.post_message(Nudge())  # a key on its way
-        app.prepare_help_when_idle()
-        assert not app.is_screen_installed("help")
+        app.focused.post_message(Nudge())  # a key on its way: put off, a few times at most
+        app.prepare_help_when_idle(tries=1)
+        assert not app.is_screen_installed("help") and retries == []
+        app.focused.post_message(Nudge())
+        app.prepare_help_when_idle(tries=2)
+        assert not app.is_screen_installed("help") and len(retries) == 1
         await pilot.pause()
         app.prepare_help_when_idle()
-        assert app.is_screen_installed("help") and app.get_screen("help").is_running
+        assert app.is_screen_installed("help")
+        await until(pilot, lambda: app.get_screen("help").is_running)
         assert app.screen is app.screen_stack[0]  # composed, not shown

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,8 +57,9 @@ THOROUGH_FREEZE_CELLS = 100_000
 #: after the reading thread has rendered its text, and after a catalog that reads in a moment
 #: (M: 0.15-0.25 s) is on screen
 HELP_DELAY = 0.5
-#: seconds before trying again when a key or a screen was in the way
+#: seconds before trying again when a key was in the way, and how many times at most
 HELP_RETRY = 0.1
+HELP_TRIES = 50
 #: at each pause point (a round read or analysed, a piece of a big file decoded: a few ms of
 #: work at XL), the reading thread waits while the UI thread is busy, at most this long, so
 #: that the load goes on (at no less than about a tenth of its speed) under a stream of keys
@@ -200,16 +202,18 @@ class Loading:
         self._opened = True
         self.post_message(self.Remembered(opening, tuple(warnings)))
 
-    def prepare_help_when_idle(self) -> None:
+    def prepare_help_when_idle(self, tries: int = HELP_TRIES) -> None:
         """Compose the help screen (`prepare_help`) once nothing waits: HELP_DELAY after the
         first frame, when a big catalog is still being read (the first `?` of someone waiting
         for it then costs what a later one does) or a small one is on screen already (it is
-        not delayed). Put off until the worker has rendered its text, and while a key is on its way
-        or a screen covers the dashboard."""
-        if not self.screen_stack or self.is_screen_installed("help"):
+        not delayed). Put off until the worker has rendered the help's text and while a key is
+        on its way, at most HELP_TRIES times; given up while a screen covers the dashboard (the
+        error list of a broken catalog may stay for long): `?` then composes it itself."""
+        if not self.screen_stack or self.is_screen_installed("help") or self.screen is not self.screen_stack[0]:
             return
-        if not self._help_tried or self._input_waiting() or self.screen is not self.screen_stack[0]:
-            self.set_timer(HELP_RETRY, self.prepare_help_when_idle)
+        if not self._help_tried or self._input_waiting():
+            if tries > 1:
+                self.set_timer(HELP_RETRY, partial(self.prepare_help_when_idle, tries - 1))
             return
         self.prepare_help()
 
