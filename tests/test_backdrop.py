@@ -8,6 +8,7 @@ from textual.color import Color
 from textual.message import Message
 from textual.renderables.background_screen import BackgroundScreen
 
+import negotrack.tui.loading as loading
 from negotrack.tui.app import NegotrackApp
 from negotrack.tui.screens.backdrop import Backdrop, Palette
 from negotrack.tui.screens.help import HelpScreen
@@ -113,7 +114,12 @@ async def test_the_help_is_composed_ahead_only_when_nothing_waits(monkeypatch):
         app.prepare_help_when_idle(tries=2)
         assert not app.is_screen_installed("help") and len(retries) == 1
         await pilot.pause()
+        shown, app.analysis = app.analysis, None  # as while the file is read (no await meanwhile)
+        app.prepare_help_when_idle(tries=2)  # a small file: its catalog comes first
+        assert not app.is_screen_installed("help") and len(retries) == 2
+        monkeypatch.setattr(loading, "HELP_DURING_LOAD_BYTES", 0)  # a big file: not waited for
         app.prepare_help_when_idle()
+        app.analysis = shown
         assert app.is_screen_installed("help")
         await until(pilot, lambda: app.get_screen("help").is_running)
         assert app.screen is app.screen_stack[0]  # composed, not shown

@@ -57,6 +57,10 @@ THOROUGH_FREEZE_CELLS = 100_000
 #: after the reading thread has rendered its text, and after a catalog that reads in a moment
 #: (M: 0.15-0.25 s) is on screen
 HELP_DELAY = 0.5
+#: a file bigger than this is read for a second or more (XL, 67 MB: 10 s): the help is composed
+#: while it loads; a smaller one's catalog is shown first (at M, composing it just before the
+#: catalog arrived delayed the filled matrix)
+HELP_DURING_LOAD_BYTES = 8 << 20
 #: seconds before trying again when a key was in the way, and how many times at most
 HELP_RETRY = 0.1
 HELP_TRIES = 50
@@ -110,6 +114,13 @@ def step_aside_for(ui_thread: int | None) -> Callable[[], None]:
             time.sleep(0.001)
 
     return pause
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _cells(catalog: Catalog) -> int:
@@ -206,12 +217,13 @@ class Loading:
         """Compose the help screen (`prepare_help`) once nothing waits: HELP_DELAY after the
         first frame, when a big catalog is still being read (the first `?` of someone waiting
         for it then costs what a later one does) or a small one is on screen already (it is
-        not delayed). Put off until the worker has rendered the help's text and while a key is
-        on its way, at most HELP_TRIES times; given up while a screen covers the dashboard (the
+        not delayed: a small file's catalog is waited for). Put off until the worker has rendered
+        the help's text and while a key is on its way, at most HELP_TRIES times; given up while a screen covers the dashboard (the
         error list of a broken catalog may stay for long): `?` then composes it itself."""
         if not self.screen_stack or self.is_screen_installed("help") or self.screen is not self.screen_stack[0]:
             return
-        if not self._help_tried or self._input_waiting():
+        small = self.analysis is None and _file_size(self.path) <= HELP_DURING_LOAD_BYTES
+        if not self._help_tried or small or self._input_waiting():
             if tries > 1:
                 self.set_timer(HELP_RETRY, partial(self.prepare_help_when_idle, tries - 1))
             return
