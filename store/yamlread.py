@@ -173,8 +173,8 @@ class TextPieces:
     """A text (a str or a PiecedText) handed to libyaml a piece at a time, as a file would be
     (`CParser(stream)` calls `read(size)` for each buffer it fills). Given the text itself,
     CParser encodes all of it to UTF-8 in one C call that keeps the GIL (80 ms at XL); this way
-    each call encodes at most `size` characters. libyaml reads the same characters either way, so events and marks are
-    the same (tests/test_loading_keys.py compares them)."""
+    each call encodes at most `size` characters. libyaml reads the same characters either way,
+    so events and marks are the same (tests/test_loading_keys.py compares them)."""
 
     __slots__ = ("text", "at")
 
