@@ -129,12 +129,19 @@ async def test_the_helps_width_is_foreseen_at_every_terminal_width():
 async def test_a_failure_to_render_the_help_ahead_neither_stops_the_load_nor_the_help(monkeypatch):
     import negotrack.tui.screens.help as help_module
 
-    def broken(app) -> None:  # noqa: ANN001
+    tries: list[int] = []
+
+    def broken(app, pause=None) -> None:  # noqa: ANN001
+        tries.append(1)
         raise RuntimeError("no head start")
 
     monkeypatch.setattr(help_module, "prerender_help", broken)
     async with dashboard().run_test(size=(100, 30)) as pilot:
         app = await opened(pilot)  # the catalog is shown all the same
         assert app.help_ready is None
+        first = app.analysis
+        app.reload()  # a save: the head start is not tried again
+        await until(pilot, lambda: app.analysis is not first and app.analysis.complete)
+        assert tries == [1]
         await pilot.press("question_mark")
         assert "Two rounds side by side" in "\n".join(help_lines(app))

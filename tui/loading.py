@@ -155,7 +155,7 @@ class Loading:
 
     #: the help's text rendered by the first load's worker (`warm_help`), for HelpScreen
     help_ready: tuple | None = None
-    #: set once the worker has tried to render it (it may have failed: help_ready is None)
+    #: set once the first load's worker has tried to render it (help_ready is None if it failed)
     _help_tried: bool = False
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -168,7 +168,7 @@ class Loading:
             self._reload()
 
     def _reload(self) -> None:
-        if self.help_ready is None:
+        if not self._help_tried:  # once: after a failure the help renders itself when opened
             warm_help(self)
             self._help_tried = True
         with paused_gc():
