@@ -6,7 +6,13 @@ import asyncio
 import time
 from pathlib import Path
 
+from textual.message import Message
+
 DATA = Path(__file__).parent / "data"
+
+
+class Nudge(Message):
+    """A message that waits in a queue, as a key on its way does."""
 
 
 async def until(pilot, predicate, timeout: float = 10.0) -> None:

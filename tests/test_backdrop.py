@@ -5,7 +5,6 @@ ready by the first load, before anyone asks for it."""
 from __future__ import annotations
 
 from textual.color import Color
-from textual.message import Message
 from textual.renderables.background_screen import BackgroundScreen
 
 import negotrack.tui.loading as loading
@@ -14,7 +13,7 @@ from negotrack.tui.screens.backdrop import Backdrop, Palette
 from negotrack.tui.screens.help import HelpScreen
 from negotrack.tui.screens.zoom import ZoomScreen
 
-from support import DATA, until
+from support import DATA, Nudge, until
 
 
 def dashboard() -> NegotrackApp:
@@ -85,10 +84,6 @@ async def test_the_help_has_a_plain_margin_and_is_ready_before_the_first_questio
         assert app.screen is ready
         # no dimmed dashboard under a box of 90 %: the theme's background, opaque
         assert app.screen.styles.background.a == 1 and drawn[0] == 0
-
-
-class Nudge(Message):
-    """A message that waits in a queue, as a key on its way does."""
 
 
 async def test_the_help_is_composed_ahead_only_when_nothing_waits(monkeypatch):

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from textual.message import Message
-
 from negotrack.tui.app import NegotrackApp
 from negotrack.tui.widgets.matrix import DEMAND_KEY, GAP_KEY, Matrix
 from negotrack.tui.widgets.panels import DetailPane
 
-from support import DATA, until
+from support import DATA, Nudge, until
 
 PARTIES = ["alpha", "beta", "gamma", "delta", "epsilon"]
 NAMES = {"alpha": "Alpha", "beta": "Beta", "gamma": "غزة Gamma", "delta": "דלתא Delta", "epsilon": "全角 Epsilon"}
@@ -286,10 +284,6 @@ async def test_a_round_taller_or_shorter_than_the_screen_gets_its_scroll_range_a
         assert matrix.scroll_y == matrix.max_scroll_y
         shown = drawn(matrix)
         assert shown[-4].lstrip().startswith("Demand 7") and shown[-1].split() == ["was:", "yes", "7"] * 2
-
-
-class Nudge(Message):
-    """A message that waits in a queue, as a key on its way does."""
 
 
 async def test_the_prefetch_gives_way_to_a_waiting_key_and_draws_one_round_per_turn():
